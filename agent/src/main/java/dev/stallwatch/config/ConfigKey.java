@@ -1,0 +1,68 @@
+package dev.stallwatch.config;
+
+import java.util.Locale;
+
+/** Every {@code stallwatch.*} setting. The names are the product's interface: keep them exactly. */
+public enum ConfigKey {
+  DETECTIONS_FILE("stallwatch.detections.file", null,
+      "append every detection as one JSON object per line (JSON Lines) to this file"),
+  LOCK_WAIT_THRESHOLD("stallwatch.lock.wait.threshold", "1s",
+      "a thread waiting longer than this for a lock or permit is a lock_wait detection"),
+  PERMIT_LEAK_THRESHOLD("stallwatch.permit.leak.threshold", "60s",
+      "a permit out longer than this is a permit_leak detection"),
+  RUNAWAY_THRESHOLD("stallwatch.runaway.threshold", "30s",
+      "an instrumented operation still running after this is a runaway detection"),
+  BLOCKS("stallwatch.blocks", null,
+      "block-processing methods: ClassPattern#methodPattern[=duration], comma-separated, * wildcards"),
+  DEADLOCK_INTERVAL("stallwatch.deadlock.interval", "1s", "how often deadlocks are looked for");
+
+  private final String key;
+  private final String defaultValue;
+  private final String meaning;
+
+  ConfigKey(String key, String defaultValue, String meaning) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.meaning = meaning;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  /** The default as a user would write it, or null when the setting is off unless given. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+
+  /** {@code stallwatch.lock.wait.threshold} is {@code STALLWATCH_LOCK_WAIT_THRESHOLD} in the environment. */
+  public String environmentVariable() {
+    return toEnvironmentVariable(key);
+  }
+
+  static String toEnvironmentVariable(String key) {
+    return key.replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  static ConfigKey byKey(String key) {
+    for (ConfigKey k : values()) {
+      if (k.key.equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  static ConfigKey byEnvironmentVariable(String name) {
+    for (ConfigKey k : values()) {
+      if (k.environmentVariable().equals(name)) {
+        return k;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,15 @@
+package dev.stallwatch.telemetry;
+
+import dev.stallwatch.AgentLog;
+import dev.stallwatch.detect.Detection;
+import dev.stallwatch.detect.DetectionSink;
+import dev.stallwatch.detect.Stacks;
+
+/** One human line per detection: {@code [stallwatch] deadlock: <message> (at <the application's frame>)}. */
+public final class StderrSink implements DetectionSink {
+  @Override
+  public void accept(Detection detection) {
+    String frame = Stacks.keyFrame(detection.stack());
+    AgentLog.line(detection.kind().wireName() + ": " + detection.message() + (frame == null ? "" : " (at " + frame + ")"));
+  }
+}
