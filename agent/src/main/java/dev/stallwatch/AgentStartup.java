@@ -5,16 +5,23 @@ import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.detect.DeadlockDetector;
 import dev.stallwatch.detect.DetectionSink;
 import dev.stallwatch.detect.Detections;
+import dev.stallwatch.detect.LockEngine;
 import dev.stallwatch.detect.Watchdog;
 import dev.stallwatch.telemetry.DetectionCounterSink;
+import dev.stallwatch.instrumentation.locks.CallSites;
+import dev.stallwatch.instrumentation.locks.LockInstrumentation;
 import dev.stallwatch.telemetry.JsonLinesSink;
+import dev.stallwatch.telemetry.LockMetrics;
 import dev.stallwatch.telemetry.OtlpLogSink;
 import dev.stallwatch.telemetry.SpanEventSink;
 import dev.stallwatch.telemetry.StderrSink;
 import dev.stallwatch.telemetry.Telemetry;
 import java.lang.instrument.Instrumentation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Starts the agent inside its own class loader: configuration, then telemetry, then detection sinks, then the
@@ -22,34 +29,63 @@ import java.util.List;
  */
 public final class AgentStartup {
   private static final String VERSION = versionOf(AgentStartup.class);
+  private static final Duration LOCK_SCAN_INTERVAL = Duration.ofMillis(100);
 
   private AgentStartup() {}
 
   public static void start(String agentArguments, Instrumentation instrumentation, boolean attachedLate) {
+    if (agentArguments != null && !agentArguments.isBlank()) {
+      AgentLog.line("agent arguments '" + agentArguments + "' are not used; configure stallwatch with "
+          + "-Dstallwatch.* system properties or STALLWATCH_* environment variables");
+    }
+    // Byte Buddy (relocated) must not touch sun.misc.Unsafe: JDK 24+ warns on stderr when anything does.
+    System.setProperty(net.bytebuddy.ByteBuddy.class.getPackageName() + ".safe", "true");
+    StallwatchConfig config = ConfigLoader.load(System.getProperties(), System.getenv(), AgentLog::line);
+    Telemetry telemetry = withAgentContextLoader(() -> Telemetry.start(ServiceName.guess(), VERSION));
+    Detections detections = new Detections(sinks(config, telemetry));
+
+    Watchdog watchdog = Watchdog.start();
+    watchdog.every(config.deadlockInterval(), new DeadlockDetector(detections));
+
+    // Locks and permits.
+    openLockInternals(instrumentation);
+    CallSites permitSites = new CallSites();
+    LockInstrumentation.install(instrumentation, AgentStartup.class.getClassLoader(), permitSites);
+    watchdog.every(LOCK_SCAN_INTERVAL,
+        new LockEngine(config, detections, permitSites, new LockMetrics(telemetry.meter())));
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      watchdog.stop();
+      telemetry.shutdown(5);
+    }, "stallwatch-shutdown"));
+  }
+
+  /**
+   * Runs {@code start} with the agent's class loader as context loader, so that the threads it starts (the SDK's
+   * exporters, and the HTTP client threads those start later) inherit it: that is how the lock hooks recognise the
+   * agent's own threads and leave them alone. The calling thread (the application's main thread) gets its own
+   * context loader back, and is never mistaken for one of the agent's.
+   */
+  private static <T> T withAgentContextLoader(java.util.function.Supplier<T> start) {
     Thread current = Thread.currentThread();
     ClassLoader applicationContextLoader = current.getContextClassLoader();
-    // Threads the SDK starts now inherit the agent's loader as context loader, which is how the agent recognises
-    // its own threads later.
     current.setContextClassLoader(AgentStartup.class.getClassLoader());
     try {
-      if (agentArguments != null && !agentArguments.isBlank()) {
-        AgentLog.line("agent arguments '" + agentArguments + "' are not used; configure stallwatch with "
-            + "-Dstallwatch.* system properties or STALLWATCH_* environment variables");
-      }
-      StallwatchConfig config = ConfigLoader.load(System.getProperties(), System.getenv(), AgentLog::line);
-      Telemetry telemetry = Telemetry.start(ServiceName.guess(), VERSION);
-      Detections detections = new Detections(sinks(config, telemetry));
-
-      Watchdog watchdog = Watchdog.start();
-      watchdog.every(config.deadlockInterval(), new DeadlockDetector(detections));
-
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        watchdog.stop();
-        telemetry.shutdown(5);
-      }, "stallwatch-shutdown"));
+      return start.get();
     } finally {
       current.setContextClassLoader(applicationContextLoader);
     }
+  }
+
+  /**
+   * Lets the watchdog read lock owners and a semaphore's synchronizer, which the JDK keeps protected or private. Opens
+   * the two packages to the agent's own class loader only; the application sees no change.
+   */
+  private static void openLockInternals(Instrumentation instrumentation) {
+    Module agent = AgentStartup.class.getModule();
+    Module javaBase = Object.class.getModule();
+    instrumentation.redefineModule(javaBase, Set.of(), Map.of(),
+        Map.of("java.util.concurrent", Set.of(agent), "java.util.concurrent.locks", Set.of(agent)), Set.of(), Map.of());
   }
 
   private static List<DetectionSink> sinks(StallwatchConfig config, Telemetry telemetry) {

@@ -1,0 +1,184 @@
+package dev.stallwatch.bootstrap;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the application's calls to {@link Semaphore} become: the agent rewrites each call site
+ * {@code semaphore.acquire()} into {@code StallwatchPermits.acquire(semaphore, site)}, where {@code site} is a
+ * constant naming that line of code. Each method does exactly what the original call did, then accounts the permits
+ * in the calling thread's ledger, so a leak can name the code that took the permit without ever capturing a stack.
+ * A failed {@code tryAcquire} accounts nothing.
+ */
+public final class StallwatchPermits {
+  private static final int MAX_QUEUED_RELEASES = 100_000;
+  private static final ConcurrentLinkedQueue<Release> foreignReleases = new ConcurrentLinkedQueue<>();
+  private static final AtomicInteger queued = new AtomicInteger();
+  private static volatile boolean enabled;
+  /** The site of permits taken through a method reference, which cannot carry a site. */
+  public static final int UNKNOWN_SITE = -2;
+
+  private StallwatchPermits() {}
+
+  /** Turned on by the agent once the watchdog that reads the ledgers runs. */
+  public static void enable() {
+    enabled = true;
+  }
+
+  public static void acquire(Semaphore semaphore, int site) throws InterruptedException {
+    semaphore.acquire();
+    acquired(semaphore, 1, site);
+  }
+
+  public static void acquire(Semaphore semaphore, int permits, int site) throws InterruptedException {
+    semaphore.acquire(permits);
+    acquired(semaphore, permits, site);
+  }
+
+  public static void acquireUninterruptibly(Semaphore semaphore, int site) {
+    semaphore.acquireUninterruptibly();
+    acquired(semaphore, 1, site);
+  }
+
+  public static void acquireUninterruptibly(Semaphore semaphore, int permits, int site) {
+    semaphore.acquireUninterruptibly(permits);
+    acquired(semaphore, permits, site);
+  }
+
+  public static boolean tryAcquire(Semaphore semaphore, int site) {
+    boolean acquired = semaphore.tryAcquire();
+    if (acquired) {
+      acquired(semaphore, 1, site);
+    }
+    return acquired;
+  }
+
+  public static boolean tryAcquire(Semaphore semaphore, int permits, int site) {
+    boolean acquired = semaphore.tryAcquire(permits);
+    if (acquired) {
+      acquired(semaphore, permits, site);
+    }
+    return acquired;
+  }
+
+  public static boolean tryAcquire(Semaphore semaphore, long timeout, TimeUnit unit, int site)
+      throws InterruptedException {
+    boolean acquired = semaphore.tryAcquire(timeout, unit);
+    if (acquired) {
+      acquired(semaphore, 1, site);
+    }
+    return acquired;
+  }
+
+  public static boolean tryAcquire(Semaphore semaphore, int permits, long timeout, TimeUnit unit, int site)
+      throws InterruptedException {
+    boolean acquired = semaphore.tryAcquire(permits, timeout, unit);
+    if (acquired) {
+      acquired(semaphore, permits, site);
+    }
+    return acquired;
+  }
+
+  public static int drainPermits(Semaphore semaphore, int site) {
+    int drained = semaphore.drainPermits();
+    if (drained > 0) {
+      acquired(semaphore, drained, site);
+    }
+    return drained;
+  }
+
+  public static void release(Semaphore semaphore, int site) {
+    semaphore.release();
+    released(semaphore, 1);
+  }
+
+  public static void release(Semaphore semaphore, int permits, int site) {
+    semaphore.release(permits);
+    released(semaphore, permits);
+  }
+
+  // ---- Method references (semaphore::release): the lambda cannot carry a site constant, so the site is unknown.
+
+  public static void acquireByReference(Semaphore semaphore) throws InterruptedException {
+    acquire(semaphore, UNKNOWN_SITE);
+  }
+
+  public static void acquireUninterruptiblyByReference(Semaphore semaphore) {
+    acquireUninterruptibly(semaphore, UNKNOWN_SITE);
+  }
+
+  public static boolean tryAcquireByReference(Semaphore semaphore) {
+    return tryAcquire(semaphore, UNKNOWN_SITE);
+  }
+
+  public static int drainPermitsByReference(Semaphore semaphore) {
+    return drainPermits(semaphore, UNKNOWN_SITE);
+  }
+
+  public static void releaseByReference(Semaphore semaphore) {
+    release(semaphore, UNKNOWN_SITE);
+  }
+
+  public static void releaseByReference(Semaphore semaphore, int permits) {
+    release(semaphore, permits, UNKNOWN_SITE);
+  }
+
+  /** Advice on {@code Semaphore.reducePermits}: permits taken away by nobody in particular, never a leak. */
+  public static void reduced(Object semaphore, int permits) {
+    if (permits > 0) {
+      acquired(semaphore, permits, StallwatchPermitLedger.SITE_REDUCED);
+    }
+  }
+
+  private static void acquired(Object semaphore, int permits, int site) {
+    if (!enabled) {
+      return;
+    }
+    StallwatchThreadState state = StallwatchRegistry.current();
+    if (!state.excluded) {
+      state.permits.add(semaphore, permits, site, StallwatchClock.millis());
+    }
+  }
+
+  private static void released(Object semaphore, int permits) {
+    if (!enabled) {
+      return;
+    }
+    StallwatchThreadState state = StallwatchRegistry.current();
+    if (state.excluded) {
+      return;
+    }
+    int notHeld = state.permits.release(semaphore, permits);
+    if (notHeld > 0) {
+      if (queued.incrementAndGet() <= MAX_QUEUED_RELEASES) {
+        foreignReleases.add(new Release(semaphore, notHeld, StallwatchClock.millis()));
+      } else {
+        queued.decrementAndGet();
+      }
+    }
+  }
+
+  /** The next release of permits the releasing thread did not hold itself, or null; for the watchdog. */
+  public static Release pollForeignRelease() {
+    Release release = foreignReleases.poll();
+    if (release != null) {
+      queued.decrementAndGet();
+    }
+    return release;
+  }
+
+  /** Permits released by a thread that held none of them: they balance the oldest permits outstanding. */
+  public static final class Release {
+    public final Object semaphore;
+    public final int permits;
+    public final long atMillis;
+
+    Release(Object semaphore, int permits, long atMillis) {
+      this.semaphore = semaphore;
+      this.permits = permits;
+      this.atMillis = atMillis;
+    }
+  }
+}
