@@ -6,6 +6,7 @@ import dev.stallwatch.detect.DeadlockDetector;
 import dev.stallwatch.detect.DetectionSink;
 import dev.stallwatch.detect.Detections;
 import dev.stallwatch.detect.LockEngine;
+import dev.stallwatch.detect.MonitorContention;
 import dev.stallwatch.detect.Watchdog;
 import dev.stallwatch.telemetry.DetectionCounterSink;
 import dev.stallwatch.instrumentation.locks.CallSites;
@@ -53,9 +54,12 @@ public final class AgentStartup {
     LockInstrumentation.install(instrumentation, AgentStartup.class.getClassLoader(), permitSites);
     watchdog.every(LOCK_SCAN_INTERVAL,
         new LockEngine(config, detections, permitSites, new LockMetrics(telemetry.meter())));
+    MonitorContention monitors = withAgentContextLoader(
+        () -> MonitorContention.start(detections, config.lockWaitThreshold()));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       watchdog.stop();
+      monitors.stop();
       telemetry.shutdown(5);
     }, "stallwatch-shutdown"));
   }

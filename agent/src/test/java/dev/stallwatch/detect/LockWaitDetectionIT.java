@@ -70,6 +70,27 @@ class LockWaitDetectionIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
+  void contendedMonitorIsReportedWithThePreviousOwner(Jdk jdk) throws Exception {
+    try (RunningJvm app = ForkedJvm.run(jdk, ContendedLock.class, "monitor", "2000", "4000")
+        .property("stallwatch.lock.wait.threshold", "500ms")
+        .start()) {
+      app.awaitStdout("wait ended", Duration.ofSeconds(15));
+      JsonNode wait = app.awaitDetection("lock_wait", Duration.ofSeconds(10));
+
+      assertThat(wait.get("thread").asText()).isEqualTo("request-handler");
+      assertThat(wait.get("monitor").asBoolean()).isTrue();
+      assertThat(wait.get("waitedMillis").asLong()).isGreaterThanOrEqualTo(500);
+      assertThat(wait.get("owner").get("name").asText()).isEqualTo("metrics-flusher");
+      assertThat(wait.get("stack").toString()).contains("dev.stallwatch.testapps.ContendedLock.withLock(ContendedLock.java:");
+      assertThat(wait.get("message").asText()).contains("to enter synchronized on java.lang.Object@0x")
+          .contains("held by thread \"metrics-flusher\"");
+      Thread.sleep(1_500);
+      assertThat(app.detections("lock_wait")).hasSize(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
   void lockHeldByATerminatedThreadIsReportedAsSuch(Jdk jdk) throws Exception {
     try (RunningJvm app = ForkedJvm.run(jdk, OrphanedLock.class)
         .property("stallwatch.lock.wait.threshold", "300ms")

@@ -8,7 +8,8 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * "metrics-flusher" holds a lock for {@code holdMillis} while "request-handler" waits for it. The kind of lock is the
- * first argument: lock, write, read, stamped, semaphore, monitor. Prints when the wait ends.
+ * first argument: lock, write, read, stamped, semaphore, monitor. Prints when the wait ends, then lingers for the
+ * optional third argument's milliseconds.
  */
 public final class ContendedLock {
   private static final ReentrantLock LOCK = new ReentrantLock();
@@ -20,6 +21,11 @@ public final class ContendedLock {
   public static void main(String[] args) throws Exception {
     String kind = args[0];
     long holdMillis = Long.parseLong(args[1]);
+    if (kind.equals("monitor")) {
+      // Monitor waits come from the flight recorder, which the agent starts in the background: a wait that began
+      // before it was recording is not seen, so give it time, as any long-running service would.
+      Thread.sleep(3_000);
+    }
     CountDownLatch held = new CountDownLatch(1);
     Thread holder = new Thread(() -> flushUnderLock(kind, holdMillis, held), "metrics-flusher");
     holder.start();
@@ -29,6 +35,9 @@ public final class ContendedLock {
     waiter.join();
     System.out.println("wait ended at " + System.currentTimeMillis());
     holder.join();
+    if (args.length > 2) {
+      Thread.sleep(Long.parseLong(args[2])); // flight recorder events arrive about a second after the fact
+    }
   }
 
   static void flushUnderLock(String kind, long holdMillis, CountDownLatch held) {
