@@ -96,7 +96,7 @@ public final class DeadlockDetector implements Runnable {
       } else {
         message.append("thread \"").append(t.getThreadName()).append("\" ");
       }
-      message.append("waits for ").append(t.getLockName())
+      message.append("waits for ").append(lockName(t.getLockInfo()))
           .append(" held by \"").append(t.getLockOwnerName()).append('"');
       threadDetails.add(threadDetail(t));
     }
@@ -113,7 +113,7 @@ public final class DeadlockDetector implements Runnable {
     d.put("name", t.getThreadName());
     d.put("id", t.getThreadId());
     d.put("state", t.getThreadState().name());
-    d.put("waitingFor", t.getLockName());
+    d.put("waitingFor", lockName(t.getLockInfo()));
     d.put("waitingForOwner", t.getLockOwnerName());
     List<String> holds = new ArrayList<>();
     for (MonitorInfo monitor : t.getLockedMonitors()) {
@@ -127,7 +127,9 @@ public final class DeadlockDetector implements Runnable {
     return d;
   }
 
+  /** As {@link LockNames#identity} names it, so a deadlock and a lock wait on the same lock read the same. */
   private static String lockName(LockInfo lock) {
-    return lock.getClassName() + '@' + Integer.toHexString(lock.getIdentityHashCode());
+    return lock == null ? "?" : LockNames.lockClass(lock.getClassName()) + '@'
+        + Integer.toHexString(lock.getIdentityHashCode());
   }
 }

@@ -29,7 +29,7 @@ public final class LockEngine implements Runnable {
     ThreadSnapshot snapshot = ThreadSnapshot.take();
     permits.update(snapshot.permits);
     lockWaits.check(snapshot, permits, now, sites::describe);
-    leaks.check(permits, now, sites::describe);
+    leaks.check(permits, lockWaits.selfDeadlocked(), now, sites::describe);
     metrics.update(permits.held(), sites::describe);
   }
 }

@@ -11,7 +11,11 @@ public final class LockNames {
    * {@code ReentrantLock$NonfairSync}, since nobody writes the inner class in their code.
    */
   public static String lockClass(Class<?> synchronizerClass) {
-    String name = synchronizerClass.getName();
+    return lockClass(synchronizerClass.getName());
+  }
+
+  /** {@link #lockClass(Class)} for a class name, as thread dumps and {@code LockInfo} give it. */
+  public static String lockClass(String name) {
     int inner = name.indexOf('$');
     return inner > 0 && name.endsWith("Sync") ? name.substring(0, inner) : name;
   }

@@ -24,6 +24,7 @@ final class LockWaitDetector {
   private final long thresholdMillis;
   private final SiteRateLimiter rateLimiter = new SiteRateLimiter(10_000);
   private final Set<String> selfDeadlocksReported = new LinkedHashSet<>();
+  private Set<StallwatchThreadState> selfDeadlockedStates = Set.of();
 
   LockWaitDetector(Detections detections, Duration threshold) {
     this.detections = detections;
@@ -32,6 +33,7 @@ final class LockWaitDetector {
 
   void check(ThreadSnapshot snapshot, PermitBook permits, long nowMillis, java.util.function.IntFunction<String> site) {
     Set<String> stillSelfDeadlocked = new LinkedHashSet<>();
+    Set<StallwatchThreadState> selfDeadlockedNow = new java.util.HashSet<>();
     for (StallwatchThreadState state : snapshot.waiting) {
       Object lock = state.waitingOn;
       Thread waiter = state.thread.get();
@@ -47,6 +49,7 @@ final class LockWaitDetector {
           && holders.stream().allMatch(h -> h.owner() == state) && semaphore.availablePermits() == 0) {
         String key = System.identityHashCode(state) + ":" + sequence;
         stillSelfDeadlocked.add(key);
+        selfDeadlockedNow.add(state);
         if (selfDeadlocksReported.add(key)) {
           reportSelfDeadlock(waiter, semaphore, holders, site);
         }
@@ -54,6 +57,9 @@ final class LockWaitDetector {
       }
       if (waited < thresholdMillis || state.reportedWaitSequence == sequence) {
         continue;
+      }
+      if (waitsOnItself(waiter, lock, snapshot)) {
+        continue; // a deadlock cycle: the deadlock detector reports it, once, with every thread in it
       }
       List<String> stack = Stacks.toStrings(waiter.getStackTrace());
       if (state.waitingOn != lock || state.waitSequence != sequence) {
@@ -68,6 +74,36 @@ final class LockWaitDetector {
       detections.report(lockWait(waiter, state, lock, semaphore, holders, waited, stack, suppressed, site));
     }
     selfDeadlocksReported.retainAll(stillSelfDeadlocked);
+    selfDeadlockedStates = selfDeadlockedNow;
+  }
+
+  /**
+   * Whether following "the owner of the lock I wait for waits for a lock owned by ..." leads back to
+   * {@code waiter}: then this is a deadlock, not a long wait.
+   */
+  private static boolean waitsOnItself(Thread waiter, Object lock, ThreadSnapshot snapshot) {
+    Object current = lock;
+    for (int hops = 0; hops < 16 && current != null; hops++) {
+      Thread owner = LockOwners.exclusiveOwner(current);
+      if (owner == null) {
+        return false;
+      }
+      if (owner == waiter) {
+        return true;
+      }
+      current = null;
+      for (StallwatchThreadState other : snapshot.waiting) {
+        if (other.thread.get() == owner) {
+          current = other.waitingOn;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Threads found waiting on a semaphore whose permits they hold themselves, as of the last check. */
+  Set<StallwatchThreadState> selfDeadlocked() {
+    return selfDeadlockedStates;
   }
 
   private static Semaphore semaphoreFor(Object synchronizer, PermitBook permits) {

@@ -1,6 +1,7 @@
 package dev.stallwatch.detect;
 
 import dev.stallwatch.bootstrap.StallwatchPermitLedger;
+import dev.stallwatch.bootstrap.StallwatchThreadState;
 import dev.stallwatch.config.Durations;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,11 +28,16 @@ final class PermitLeakDetector {
     this.thresholdMillis = threshold.toMillis();
   }
 
-  void check(PermitBook book, long nowMillis, IntFunction<String> site) {
+  /**
+   * @param deadlocked holders known to be stuck waiting for their own permits: already reported as a deadlock, which
+   *     says more than a leak report of the same permit would
+   */
+  void check(PermitBook book, Set<StallwatchThreadState> deadlocked, long nowMillis, IntFunction<String> site) {
     Set<HeldPermit.Key> stillOut = new HashSet<>();
     for (HeldPermit p : book.held()) {
       stillOut.add(p.key());
-      if (p.site() == StallwatchPermitLedger.SITE_REDUCED || reported.containsKey(p.key())) {
+      if (p.site() == StallwatchPermitLedger.SITE_REDUCED || reported.containsKey(p.key())
+          || deadlocked.contains(p.owner())) {
         continue;
       }
       long out = nowMillis - p.sinceMillis();
