@@ -5,7 +5,10 @@ import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.detect.DeadlockDetector;
 import dev.stallwatch.detect.DetectionSink;
 import dev.stallwatch.detect.Detections;
+import dev.stallwatch.detect.InFlightOperations;
+import dev.stallwatch.detect.RunawayDetector;
 import dev.stallwatch.detect.Watchdog;
+import dev.stallwatch.instrumentation.blocks.Blocks;
 import dev.stallwatch.telemetry.DetectionCounterSink;
 import dev.stallwatch.telemetry.JsonLinesSink;
 import dev.stallwatch.telemetry.OtlpLogSink;
@@ -42,6 +45,11 @@ public final class AgentStartup {
 
       Watchdog watchdog = Watchdog.start();
       watchdog.every(config.deadlockInterval(), new DeadlockDetector(detections));
+
+      // --- Issue 5: in-flight operations + runaway watchdog, and block methods (stallwatch.blocks). ---
+      InFlightOperations operations = RunawayDetector.install(detections, telemetry.meter(), watchdog);
+      Blocks.install(instrumentation, config, telemetry, operations, watchdog);
+      // --- end of issue 5 ---
 
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         watchdog.stop();
