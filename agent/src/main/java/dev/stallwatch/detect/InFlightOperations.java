@@ -157,6 +157,11 @@ public final class InFlightOperations {
     }
   }
 
+  /** How many threads have a record (for tests). */
+  int trackedThreads() {
+    return threads.size();
+  }
+
   /** How many operations of each kind are running now. */
   public Map<String, Long> countByKind() {
     Map<String, Long> counts = new java.util.HashMap<>();
