@@ -5,12 +5,15 @@ import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.detect.DeadlockDetector;
 import dev.stallwatch.detect.DetectionSink;
 import dev.stallwatch.detect.Detections;
+import dev.stallwatch.detect.InFlightOperations;
 import dev.stallwatch.detect.LockEngine;
 import dev.stallwatch.detect.MonitorContention;
+import dev.stallwatch.detect.RunawayDetector;
 import dev.stallwatch.detect.Watchdog;
-import dev.stallwatch.telemetry.DetectionCounterSink;
+import dev.stallwatch.instrumentation.blocks.Blocks;
 import dev.stallwatch.instrumentation.locks.CallSites;
 import dev.stallwatch.instrumentation.locks.LockInstrumentation;
+import dev.stallwatch.telemetry.DetectionCounterSink;
 import dev.stallwatch.telemetry.JsonLinesSink;
 import dev.stallwatch.telemetry.LockMetrics;
 import dev.stallwatch.telemetry.OtlpLogSink;
@@ -56,6 +59,10 @@ public final class AgentStartup {
         new LockEngine(config, detections, permitSites, new LockMetrics(telemetry.meter())));
     MonitorContention monitors = withAgentContextLoader(
         () -> MonitorContention.start(detections, config.lockWaitThreshold()));
+
+    // Operations (block methods now) and the runaway watchdog.
+    InFlightOperations operations = RunawayDetector.install(detections, telemetry.meter(), watchdog);
+    Blocks.install(instrumentation, config, telemetry, operations, watchdog);
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       watchdog.stop();
