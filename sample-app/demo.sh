@@ -13,6 +13,7 @@ java -javaagent:agent/target/stallwatch-agent.jar \
   -Dstallwatch.detections.file="$out/detections.jsonl" \
   -Dstallwatch.permit.leak.threshold=2s \
   -Dstallwatch.lock.wait.threshold=1s \
+  -Dstallwatch.blocks='RewriteServiceBugs#rewriteDocumentBlock=1s' \
   -Dotel.service.name=rewrite-service-demo \
   -Dotel.traces.exporter=$exporters -Dotel.metrics.exporter=$exporters -Dotel.logs.exporter=$exporters \
   -cp sample-app/target/classes dev.stallwatch.sample.RewriteServiceBugs 2>"$out/stderr.txt"

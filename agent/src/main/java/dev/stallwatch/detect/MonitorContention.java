@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -28,6 +30,13 @@ public final class MonitorContention {
   private final Detections detections;
   private final Duration threshold;
   private final SiteRateLimiter rateLimiter = new SiteRateLimiter(10_000);
+  /** How long after start-up the recorder starts; monitor waits that begin earlier are not seen. */
+  static final Duration START_DELAY = Duration.ofSeconds(1);
+
+  private final Object lifecycle = new Object();
+  private final CountDownLatch started = new CountDownLatch(1);
+  private boolean closing;
+  private boolean starting;
   private RecordingStream stream;
 
   private MonitorContention(Detections detections, Duration threshold) {
@@ -36,9 +45,10 @@ public final class MonitorContention {
   }
 
   /**
-   * Streams on a daemon thread of the agent's own ({@code stallwatch-monitors}): starting the flight recorder takes a
-   * few hundred milliseconds that must not delay the application, and {@code RecordingStream.startAsync} would start
-   * a non-daemon thread that keeps the JVM from exiting.
+   * Streams on a daemon thread of the agent's own ({@code stallwatch-monitors}), after {@link #START_DELAY}: starting
+   * the flight recorder takes a few hundred milliseconds that must not delay the application, a short-lived program
+   * should not pay for it at all, and {@code RecordingStream.startAsync} would start a non-daemon thread that keeps
+   * the JVM from exiting.
    */
   public static MonitorContention start(Detections detections, Duration threshold) {
     MonitorContention contention = new MonitorContention(detections, threshold);
@@ -49,24 +59,54 @@ public final class MonitorContention {
   }
 
   private void stream() {
-    try (RecordingStream recording = new RecordingStream()) {
-      recording.enable(EVENT).withThreshold(threshold).withStackTrace();
-      recording.onEvent(EVENT, this::onMonitorEnter);
-      synchronized (this) {
+    try {
+      Thread.sleep(START_DELAY.toMillis());
+      RecordingStream recording;
+      synchronized (lifecycle) {
+        if (closing) {
+          return;
+        }
+        recording = new RecordingStream();
+        recording.enable(EVENT).withThreshold(threshold).withStackTrace();
+        recording.onEvent(EVENT, this::onMonitorEnter);
+        recording.onFlush(started::countDown);
         stream = recording;
+        starting = true;
       }
-      recording.start();
-    } catch (IllegalStateException shuttingDown) {
-      // the JVM began to exit while the recorder started
+      try (recording) {
+        recording.start();
+      }
+    } catch (InterruptedException | IllegalStateException shuttingDown) {
+      // the JVM began to exit before or while the recorder started
     } catch (Throwable t) {
       AgentLog.line("monitor contention: the flight recorder could not be started, so waits on synchronized "
           + "blocks are not reported (" + t + ")");
+    } finally {
+      started.countDown();
     }
   }
 
-  public synchronized void stop() {
-    if (stream != null) {
-      stream.close();
+  /**
+   * Called from the agent's shutdown hook. If the recorder is starting, waits (briefly) until it has: a recorder
+   * still starting when the JVM dies prints JVM errors on the application's stdout.
+   */
+  public void stop() {
+    RecordingStream recording;
+    boolean wasStarting;
+    synchronized (lifecycle) {
+      closing = true;
+      recording = stream;
+      wasStarting = starting;
+    }
+    if (wasStarting) {
+      try {
+        started.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (recording != null) {
+      recording.close();
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The bugs of a block-rewrite service, one after another, as they shipped: a provider slot lost on the timeout path,
  * a metrics summary that takes its own non-reentrant lock twice, two registries locked in opposite orders, and a hot
- * lock held across a slow call. This code knows nothing about stallwatch; run it under the agent to see what it
+ * lock held across a slow call, and a block that runs far past its budget. This code knows nothing about stallwatch; run it under the agent to see what it
  * finds.
  */
 public final class RewriteServiceBugs {
@@ -40,6 +40,8 @@ public final class RewriteServiceBugs {
     for (int i = 0; i < 3; i++) {
       start("request-" + i, service::countRequest);
     }
+    System.out.println("5. one block of a long document takes 3 s to rewrite, against a 1 s budget");
+    start("document-worker", () -> service.rewriteDocument(new String[] {"intro", "huge-table", "outro"}));
     long lingerMillis = args.length > 0 ? Long.parseLong(args[0]) : 4_000;
     Thread.sleep(lingerMillis);
     System.out.println("done");
@@ -121,6 +123,24 @@ public final class RewriteServiceBugs {
     } finally {
       hotLock.unlock();
     }
+  }
+
+  // 5. A block that runs far past its budget.
+  void rewriteDocument(String[] blocks) {
+    for (String block : blocks) {
+      rewriteDocumentBlock(block);
+    }
+  }
+
+  String rewriteDocumentBlock(String block) {
+    if (block.startsWith("huge")) {
+      renderTableSlowly();
+    }
+    return block.toUpperCase();
+  }
+
+  private static void renderTableSlowly() {
+    pause(3_000);
   }
 
   private static void start(String name, Runnable task) {
