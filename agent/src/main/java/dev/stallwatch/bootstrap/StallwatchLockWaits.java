@@ -31,23 +31,35 @@ public final class StallwatchLockWaits {
 
   /** An AbstractQueuedSynchronizer acquisition entered its slow path. */
   public static void queuedAcquireBegins(Object sync, boolean shared) {
-    Class<?> type = sync.getClass();
-    for (Class<?> tracked : trackedClasses) {
-      if (tracked == type) {
-        begin(sync, shared ? StallwatchThreadState.WAIT_SHARED : StallwatchThreadState.WAIT_EXCLUSIVE);
-        return;
+    try {
+      Class<?> type = sync.getClass();
+      for (Class<?> tracked : trackedClasses) {
+        if (tracked == type) {
+          begin(sync, shared ? StallwatchThreadState.WAIT_SHARED : StallwatchThreadState.WAIT_EXCLUSIVE);
+          return;
+        }
       }
+    } catch (Throwable ignored) {
+      // a hook never throws into the lock it observes
     }
   }
 
   /** A StampedLock acquisition entered its slow path. */
   public static void stampedAcquireBegins(Object lock, boolean write) {
-    begin(lock, write ? StallwatchThreadState.WAIT_STAMPED_WRITE : StallwatchThreadState.WAIT_STAMPED_READ);
+    try {
+      begin(lock, write ? StallwatchThreadState.WAIT_STAMPED_WRITE : StallwatchThreadState.WAIT_STAMPED_READ);
+    } catch (Throwable ignored) {
+      // a hook never throws into the lock it observes
+    }
   }
 
+  /**
+   * Marks the thread as waiting. A wait still marked from before (its acquisition ended by an exception, which
+   * passes no exit hook) is simply replaced.
+   */
   private static void begin(Object lock, int kind) {
     StallwatchThreadState state = StallwatchRegistry.current();
-    if (state.excluded || state.waitingOn != null) {
+    if (state.excluded) {
       return;
     }
     state.waitKind = kind;
@@ -59,6 +71,14 @@ public final class StallwatchLockWaits {
 
   /** The slow path ended: acquired, timed out, interrupted or failed. */
   public static void acquireEnds() {
+    try {
+      ended();
+    } catch (Throwable ignored) {
+      // a hook never throws into the lock it observes
+    }
+  }
+
+  private static void ended() {
     StallwatchThreadState state = StallwatchRegistry.currentIfAny();
     if (state == null) {
       return;

@@ -136,9 +136,13 @@ public final class StallwatchPermits {
     if (!enabled) {
       return;
     }
-    StallwatchThreadState state = StallwatchRegistry.current();
-    if (!state.excluded) {
-      state.permits.add(semaphore, permits, site, StallwatchClock.millis());
+    try {
+      StallwatchThreadState state = StallwatchRegistry.current();
+      if (!state.excluded) {
+        state.permits.add(semaphore, permits, site, StallwatchClock.millis());
+      }
+    } catch (Throwable ignored) {
+      // accounting never fails the application's call
     }
   }
 
@@ -146,17 +150,21 @@ public final class StallwatchPermits {
     if (!enabled) {
       return;
     }
-    StallwatchThreadState state = StallwatchRegistry.current();
-    if (state.excluded) {
-      return;
-    }
-    int notHeld = state.permits.release(semaphore, permits);
-    if (notHeld > 0) {
-      if (queued.incrementAndGet() <= MAX_QUEUED_RELEASES) {
-        foreignReleases.add(new Release(semaphore, notHeld, StallwatchClock.millis()));
-      } else {
-        queued.decrementAndGet();
+    try {
+      StallwatchThreadState state = StallwatchRegistry.current();
+      if (state.excluded) {
+        return;
       }
+      int notHeld = state.permits.release(semaphore, permits);
+      if (notHeld > 0) {
+        if (queued.incrementAndGet() <= MAX_QUEUED_RELEASES) {
+          foreignReleases.add(new Release(semaphore, notHeld, StallwatchClock.millis()));
+        } else {
+          queued.decrementAndGet();
+        }
+      }
+    } catch (Throwable ignored) {
+      // accounting never fails the application's call
     }
   }
 

@@ -58,6 +58,10 @@ final class LockWaitDetector {
       if (waited < thresholdMillis || state.reportedWaitSequence == sequence) {
         continue;
       }
+      Thread.State threadState = waiter.getState();
+      if (threadState != Thread.State.WAITING && threadState != Thread.State.TIMED_WAITING) {
+        continue; // not parked: spinning just before parking, or a wait whose end the hooks did not see
+      }
       if (waitsOnItself(waiter, lock, snapshot)) {
         continue; // a deadlock cycle: the deadlock detector reports it, once, with every thread in it
       }

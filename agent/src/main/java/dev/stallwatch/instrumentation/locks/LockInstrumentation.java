@@ -1,50 +1,40 @@
 package dev.stallwatch.instrumentation.locks;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
+import dev.stallwatch.AgentLog;
 import dev.stallwatch.bootstrap.StallwatchCallSite;
 import dev.stallwatch.bootstrap.StallwatchLockWaits;
 import dev.stallwatch.bootstrap.StallwatchPermits;
 import dev.stallwatch.bootstrap.StallwatchRegistry;
-import dev.stallwatch.instrumentation.InstallListener;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.matcher.ElementMatchers;
+import java.util.concurrent.locks.StampedLock;
 
 /**
- * Installs the lock engine's bytecode changes: advice on the slow paths of the JDK's queued synchronizers and of
- * StampedLock (already loaded, so they are retransformed without changing their shape), and the rewriting of the
- * application's Semaphore call sites.
+ * Installs the lock engine's bytecode changes: hooks in the slow paths of the JDK's synchronizers (retransformed,
+ * see {@link JdkLockTransformer}) and the rewriting of the application's Semaphore call sites
+ * ({@link SemaphoreCallSiteRewriter}).
  */
 public final class LockInstrumentation {
   private LockInstrumentation() {}
 
   public static void install(Instrumentation instrumentation, ClassLoader agentLoader, CallSites sites) {
     prepareHooks(agentLoader);
-    new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(new InstallListener("lock instrumentation"))
-        // Byte Buddy ignores JDK classes by default; these three are exactly the ones wanted.
-        .ignore(ElementMatchers.none())
-        // JDK 25's ReentrantReadWriteLock sits on the long-state variant; both share the acquire shape.
-        .type(named("java.util.concurrent.locks.AbstractQueuedSynchronizer")
-            .or(named("java.util.concurrent.locks.AbstractQueuedLongSynchronizer")))
-        .transform((builder, type, loader, module, domain) -> builder.visit(
-            Advice.to(QueuedAcquireAdvice.class).on(named("acquire").and(takesArguments(6)))))
-        .type(named("java.util.concurrent.locks.StampedLock"))
-        .transform((builder, type, loader, module, domain) -> builder
-            .visit(Advice.to(StampedWriteAdvice.class).on(named("acquireWrite")))
-            .visit(Advice.to(StampedReadAdvice.class).on(named("acquireRead"))))
-        .type(named("java.util.concurrent.Semaphore"))
-        .transform((builder, type, loader, module, domain) -> builder.visit(
-            Advice.to(ReducePermitsAdvice.class).on(named("reducePermits").and(takesArguments(int.class)))))
-        .installOn(instrumentation);
+    JdkLockTransformer jdkLocks = new JdkLockTransformer();
+    instrumentation.addTransformer(jdkLocks, true);
+    try {
+      instrumentation.retransformClasses(AbstractQueuedSynchronizer.class, AbstractQueuedLongSynchronizer.class,
+          StampedLock.class, Semaphore.class);
+    } catch (Throwable t) {
+      AgentLog.line("lock instrumentation: the JDK's lock classes could not be retransformed, so lock waits are not "
+          + "seen (" + t + ")");
+    } finally {
+      // Nothing else ever needs these hooks: the transformer leaves every later class alone anyway.
+      instrumentation.removeTransformer(jdkLocks);
+    }
     instrumentation.addTransformer(new SemaphoreCallSiteRewriter(agentLoader, sites), false);
     StallwatchPermits.enable();
   }
