@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class AgentOverhead {
   public static void main(String[] args) throws Exception {
     Path agent = Paths.get(args.length > 0 ? args[0] : "agent/target/stallwatch-agent.jar").toAbsolutePath();
-    String include = args.length > 1 ? args[1] : LockBenchmarks.class.getSimpleName();
+    String include = args.length > 1 ? args[1] : "LockBenchmarks|BlockBenchmarks";
     int forks = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     if (!Files.isRegularFile(agent)) {
       throw new IllegalArgumentException(agent + " not found; build it with ./mvnw -q package -DskipTests");
@@ -35,6 +35,7 @@ public final class AgentOverhead {
     collect(scores, 0, run(include, forks, quiet));
     List<String> withAgent = new ArrayList<>(List.of(quiet));
     withAgent.add("-javaagent:" + agent);
+    withAgent.add("-Dstallwatch.blocks=BlockBenchmarks#rewriteBlock");
     collect(scores, 1, run(include, forks, withAgent.toArray(String[]::new)));
 
     System.out.println();
