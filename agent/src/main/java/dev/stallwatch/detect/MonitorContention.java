@@ -32,6 +32,8 @@ public final class MonitorContention {
   private final SiteRateLimiter rateLimiter = new SiteRateLimiter(10_000);
   /** How long after start-up the recorder starts; monitor waits that begin earlier are not seen. */
   static final Duration START_DELAY = Duration.ofSeconds(1);
+  /** How long the shutdown hook waits for a recorder that is still starting. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
   private final Object lifecycle = new Object();
   private final CountDownLatch started = new CountDownLatch(1);
@@ -87,8 +89,11 @@ public final class MonitorContention {
   }
 
   /**
-   * Called from the agent's shutdown hook. If the recorder is starting, waits (briefly) until it has: a recorder
-   * still starting when the JVM dies prints JVM errors on the application's stdout.
+   * Called from the agent's shutdown hook. If the recorder is starting, waits briefly until it has: a recorder still
+   * starting when the JVM dies can print JVM errors. But if the JVM began to exit while the recorder was starting, the
+   * start may never finish (seen on JDK 25: {@code JVM.beginRecording} stalls once shutdown has begun, holding the
+   * recorder's lock that {@code close} needs); then the recorder is left alone, because an exit that hangs is worse
+   * than any message.
    */
   public void stop() {
     RecordingStream recording;
@@ -98,15 +103,21 @@ public final class MonitorContention {
       recording = stream;
       wasStarting = starting;
     }
-    if (wasStarting) {
-      try {
-        started.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (recording == null) {
+      return;
     }
-    if (recording != null) {
-      recording.close();
+    if (wasStarting && !awaitStarted()) {
+      return;
+    }
+    recording.close();
+  }
+
+  private boolean awaitStarted() {
+    try {
+      return started.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
