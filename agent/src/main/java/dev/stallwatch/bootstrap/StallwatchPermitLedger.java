@@ -42,6 +42,11 @@ public final class StallwatchPermitLedger {
 
   /** {id, permits} pairs another thread's release balanced, posted by the watchdog, applied by the owner. */
   final ConcurrentLinkedQueue<long[]> cancellations = new ConcurrentLinkedQueue<>();
+  /**
+   * Set by the watchdog after it posts a cancellation, cleared by the owner before it drains them: one plain volatile
+   * read on every permit call instead of looking into the queue.
+   */
+  private volatile boolean cancellationsPosted;
 
   /** Owner only: records {@code count} permits of {@code semaphore} taken at call site {@code site}. */
   void add(Object semaphore, int count, int site, long nowMillis) {
@@ -85,12 +90,15 @@ public final class StallwatchPermitLedger {
 
   private void removeAt(int i, int n) {
     int last = n - 1;
-    // Shift rather than swap, so the array stays in acquisition order (oldest first) for the watchdog.
-    System.arraycopy(semaphores, i + 1, semaphores, i, last - i);
-    System.arraycopy(permits, i + 1, permits, i, last - i);
-    System.arraycopy(sites, i + 1, sites, i, last - i);
-    System.arraycopy(sinceMillis, i + 1, sinceMillis, i, last - i);
-    System.arraycopy(ids, i + 1, ids, i, last - i);
+    if (i < last) {
+      // Shift rather than swap, so the array stays in acquisition order (oldest first) for the watchdog. Skipped for
+      // the newest entry, the usual case (acquire, work, release): five empty copies cost more than the accounting.
+      System.arraycopy(semaphores, i + 1, semaphores, i, last - i);
+      System.arraycopy(permits, i + 1, permits, i, last - i);
+      System.arraycopy(sites, i + 1, sites, i, last - i);
+      System.arraycopy(sinceMillis, i + 1, sinceMillis, i, last - i);
+      System.arraycopy(ids, i + 1, ids, i, last - i);
+    }
     semaphores[last] = null;
     SIZE.setRelease(this, last);
   }
@@ -106,9 +114,10 @@ public final class StallwatchPermitLedger {
 
   /** Applies the watchdog's cancellations; the owner calls it on each permit call, the watchdog once it has died. */
   public void applyCancellations() {
-    if (cancellations.peek() == null) {
+    if (!cancellationsPosted) {
       return;
     }
+    cancellationsPosted = false;
     long[] cancellation;
     while ((cancellation = cancellations.poll()) != null) {
       int n = (int) SIZE.getOpaque(this);
@@ -127,6 +136,7 @@ public final class StallwatchPermitLedger {
   /** Watchdog: posts that another thread's release balanced {@code count} permits of entry {@code id}. */
   public void cancel(long id, int count) {
     cancellations.add(new long[] {id, count});
+    cancellationsPosted = true;
   }
 
   // ---- reads for the watchdog: entries [0, size()), possibly torn, see the class comment.
