@@ -41,8 +41,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>The agent's classes are loaded from the agent jar's own {@code stallwatch/core.jar} in a class loader of their
  * own, exactly as the agent loads them, so the sinks measured are the shipped ones with their relocated
  * OpenTelemetry. Run without the agent:
- * {@code java -Dstallwatch.agent.jar=agent/target/stallwatch-agent.jar -jar benchmarks/target/benchmarks.jar
- * DetectionBenchmarks} (the main class is {@link AgentOverhead}, which takes the regex as its second argument).
+ * {@code java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main
+ * DetectionBenchmarks}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
