@@ -11,6 +11,7 @@ import dev.stallwatch.detect.MonitorContention;
 import dev.stallwatch.detect.RunawayDetector;
 import dev.stallwatch.detect.Watchdog;
 import dev.stallwatch.instrumentation.blocks.Blocks;
+import dev.stallwatch.instrumentation.websocket.WebSockets;
 import dev.stallwatch.instrumentation.locks.CallSites;
 import dev.stallwatch.instrumentation.locks.LockInstrumentation;
 import dev.stallwatch.telemetry.DetectionCounterSink;
@@ -60,9 +61,11 @@ public final class AgentStartup {
     MonitorContention monitors = withAgentContextLoader(
         () -> MonitorContention.start(detections, config.lockWaitThreshold()));
 
-    // Operations (block methods now) and the runaway watchdog.
+    // Operations (block methods, WebSocket handler calls) and the runaway watchdog that watches them.
     InFlightOperations operations = RunawayDetector.install(detections, telemetry.meter(), watchdog);
     Blocks.install(instrumentation, config, telemetry, operations, watchdog);
+    WebSockets.install(instrumentation, AgentStartup.class.getClassLoader(), config, telemetry, operations,
+        detections, watchdog);
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       watchdog.stop();

@@ -9,7 +9,9 @@ public enum DetectionKind {
   /** A semaphore permit acquired and not released within the threshold. */
   PERMIT_LEAK("permit_leak"),
   /** An instrumented operation still running past its budget. */
-  RUNAWAY("runaway");
+  RUNAWAY("runaway"),
+  /** A WebSocket handler that threw, or an error the container reported to a handler. */
+  WEBSOCKET_ERROR("websocket_error");
 
   private final String wireName;
 

@@ -47,6 +47,17 @@ public final class InFlightOperations {
       return false;
     }
 
+    /** Whether an operation that {@code test} accepts is already running on this thread. */
+    public boolean anyRunning(java.util.function.Predicate<Operation> test) {
+      Operation[] s = stack;
+      for (int i = depth - 1; i >= 0; i--) {
+        if (test.test(s[i])) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     public boolean busy() {
       return busy;
     }

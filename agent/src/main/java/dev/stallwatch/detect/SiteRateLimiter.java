@@ -7,16 +7,16 @@ import java.util.Map;
  * Keeps a contention storm readable: at most one report per code site per interval; the next report that gets
  * through says how many were held back. Watchdog thread only.
  */
-final class SiteRateLimiter {
+public final class SiteRateLimiter {
   private final long intervalMillis;
   private final Map<String, long[]> lastReportAndSuppressed = new HashMap<>();
 
-  SiteRateLimiter(long intervalMillis) {
+  public SiteRateLimiter(long intervalMillis) {
     this.intervalMillis = intervalMillis;
   }
 
   /** -1 when a report for {@code site} must be held back now, else how many were held back since the last one. */
-  long admit(String site, long nowMillis) {
+  public long admit(String site, long nowMillis) {
     long[] state = lastReportAndSuppressed.get(site);
     if (state == null) {
       if (lastReportAndSuppressed.size() > 10_000) {

@@ -86,6 +86,16 @@ public final class ForkedJvm {
     return this;
   }
 
+  /** Adds every entry of a class path the build put in a system property (say, a WebSocket server's jars). */
+  public ForkedJvm classpathFrom(String property) {
+    for (String entry : requiredProperty(property).split(java.io.File.pathSeparator)) {
+      if (!entry.isBlank()) {
+        classpath.add(Paths.get(entry));
+      }
+    }
+    return this;
+  }
+
   /** Exports all three signals over OTLP/HTTP to {@code receiver}, quickly enough for a test to wait on. */
   public ForkedJvm exportTo(OtlpReceiver receiver) {
     properties.put("otel.exporter.otlp.endpoint", receiver.endpoint());

@@ -117,6 +117,32 @@ public final class OtlpReceiver implements AutoCloseable {
         .max(Long::compare);
   }
 
+  /**
+   * The value an up-down counter named {@code name} reported last for the series whose attribute {@code key} is
+   * {@code value}; empty when no such point arrived. Batches arrive in export order.
+   */
+  public Optional<Long> lastUpDownValue(String name, String key, String value) {
+    List<Metric> all = metrics(name);
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Optional<Long> point = all.get(i).getSum().getDataPointsList().stream()
+          .filter(p -> value.equals(attribute(p.getAttributesList(), key)))
+          .map(NumberDataPoint::getAsInt).findFirst();
+      if (point.isPresent()) {
+        return point;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Everything received, every signal, in protobuf text form: for checks that something never left the app. */
+  public String everythingReceived() {
+    StringBuilder text = new StringBuilder();
+    traces.forEach(r -> text.append(r).append('\n'));
+    metrics.forEach(r -> text.append(r).append('\n'));
+    logs.forEach(r -> text.append(r).append('\n'));
+    return text.toString();
+  }
+
   public LogRecord awaitLogRecord(Predicate<LogRecord> condition, Duration timeout) throws InterruptedException {
     return await(() -> logRecords().stream().filter(condition).findFirst(), timeout, "log record");
   }

@@ -1,6 +1,7 @@
 package dev.stallwatch.instrumentation.locks;
 
 import dev.stallwatch.AgentLog;
+import dev.stallwatch.instrumentation.ClassBytes;
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
@@ -51,7 +52,7 @@ final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] bytes) {
-    if (loader == null || loader == agentLoader || className == null || isPlatform(className)
+    if (loader == null || loader == agentLoader || className == null || ClassBytes.isPlatform(className)
         || !mentionsSemaphore(bytes)) {
       return null;
     }
@@ -70,22 +71,8 @@ final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
     }
   }
 
-  private static boolean isPlatform(String internalName) {
-    return internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
-        || internalName.startsWith("com/sun/");
-  }
-
   static boolean mentionsSemaphore(byte[] bytes) {
-    outer:
-    for (int i = 0, last = bytes.length - SEMAPHORE_BYTES.length; i <= last; i++) {
-      for (int j = 0; j < SEMAPHORE_BYTES.length; j++) {
-        if (bytes[i + j] != SEMAPHORE_BYTES[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
+    return ClassBytes.contains(bytes, SEMAPHORE_BYTES);
   }
 
   private final class Rewriter extends ClassVisitor {

@@ -1,0 +1,18 @@
+package dev.stallwatch.bootstrap;
+
+/**
+ * What the agent's core does when an instrumented WebSocket handler method (an {@code @OnMessage} method, an
+ * {@code Endpoint.onClose}, a Spring {@code handleTextMessage}, ...) starts and ends. Implemented in the core,
+ * registered with {@link StallwatchWebSockets#setListener}. JDK types only (see {@code StallwatchClock}).
+ */
+public interface StallwatchWebSocketListener {
+  /**
+   * @param site the constant the instrumentation baked into the method, naming it and the role of each argument
+   * @param arguments the handler's arguments (the session, the message, the close reason, the error)
+   * @return a token handed back to {@link #end}, or null when the call is not tracked
+   */
+  Object begin(int site, Object[] arguments);
+
+  /** The handler returned ({@code thrown} null) or threw; {@code token} is what {@link #begin} returned. */
+  void end(Object token, Throwable thrown);
+}

@@ -1,0 +1,44 @@
+package dev.stallwatch.bootstrap;
+
+/**
+ * The static hooks inlined into WebSocket handler methods: {@code begin} on entry, {@code end} on every exit.
+ * Defined into {@code java.base} like every class of this package, so handlers in any class loader can call it. Never
+ * throws and takes no lock; without a listener {@code begin} is one volatile read.
+ */
+public final class StallwatchWebSockets {
+  private static volatile StallwatchWebSocketListener listener;
+
+  private StallwatchWebSockets() {}
+
+  /** Called once by the agent's core at startup. */
+  public static void setListener(StallwatchWebSocketListener newListener) {
+    listener = newListener;
+  }
+
+  public static Object begin(int site, Object[] arguments) {
+    StallwatchWebSocketListener current = listener;
+    if (current == null) {
+      return null;
+    }
+    try {
+      return current.begin(site, arguments);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  public static void end(Object token, Throwable thrown) {
+    if (token == null) {
+      return;
+    }
+    StallwatchWebSocketListener current = listener;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.end(token, thrown);
+    } catch (Throwable t) {
+      // never disturb the application
+    }
+  }
+}
