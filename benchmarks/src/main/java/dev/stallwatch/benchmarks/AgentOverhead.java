@@ -22,6 +22,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <pre>java -jar benchmarks/target/benchmarks.jar [agent jar] [benchmark regex] [forks]</pre>
  */
 public final class AgentOverhead {
+  private static final Map<String, String> units = new LinkedHashMap<>();
   public static void main(String[] args) throws Exception {
     Path agent = Paths.get(args.length > 0 ? args[0] : "agent/target/stallwatch-agent.jar").toAbsolutePath();
     String include = args.length > 1 ? args[1] : "LockBenchmarks|BlockBenchmarks";
@@ -40,14 +41,14 @@ public final class AgentOverhead {
 
     System.out.println();
     System.out.println("JMH " + forks + " forks, java " + System.getProperty("java.version") + ", " + LocalDate.now()
-        + "; average time per operation (ns), lower is better");
+        + "; average time per operation, lower is better");
     System.out.println();
-    System.out.println("| benchmark | no agent (ns/op) | stallwatch (ns/op) | ratio |");
-    System.out.println("|---|---:|---:|---:|");
+    System.out.println("| benchmark | unit | no agent | stallwatch | ratio |");
+    System.out.println("|---|---|---:|---:|---:|");
     for (Map.Entry<String, double[]> e : scores.entrySet()) {
       double[] s = e.getValue();
-      System.out.printf("| %s | %.2f ± %.2f | %.2f ± %.2f | %.2fx |%n", e.getKey(), s[0], s[2], s[1], s[3],
-          s[1] / s[0]);
+      System.out.printf("| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %.2fx |%n", e.getKey(), units.get(e.getKey()),
+          s[0], s[2], s[1], s[3], s[1] / s[0]);
     }
   }
 
@@ -68,6 +69,7 @@ public final class AgentOverhead {
       String name = r.getParams().getBenchmark();
       name = name.substring(name.lastIndexOf('.') + 1);
       double[] s = scores.computeIfAbsent(name, k -> new double[4]);
+      units.put(name, r.getPrimaryResult().getScoreUnit());
       s[column] = r.getPrimaryResult().getScore();
       s[column + 2] = r.getPrimaryResult().getScoreError();
     }
