@@ -58,6 +58,11 @@ final class LockWaitDetector {
       if (waited < thresholdMillis || state.reportedWaitSequence == sequence) {
         continue;
       }
+      if (semaphore == null && isSemaphore(lock)) {
+        // No thread holds a permit of it: the waiter waits for a release that signals work (an idle pool thread,
+        // as in Jetty's ReservedThreadExecutor, or a Semaphore(0) used as a latch), not for a holder to finish.
+        continue;
+      }
       Thread.State threadState = waiter.getState();
       if (threadState != Thread.State.WAITING && threadState != Thread.State.TIMED_WAITING) {
         continue; // not parked: spinning just before parking, or a wait whose end the hooks did not see
@@ -108,6 +113,10 @@ final class LockWaitDetector {
   /** Threads found waiting on a semaphore whose permits they hold themselves, as of the last check. */
   Set<StallwatchThreadState> selfDeadlocked() {
     return selfDeadlockedStates;
+  }
+
+  private static boolean isSemaphore(Object synchronizer) {
+    return synchronizer.getClass().getName().startsWith("java.util.concurrent.Semaphore$");
   }
 
   private static Semaphore semaphoreFor(Object synchronizer, PermitBook permits) {

@@ -64,6 +64,17 @@ public final class HealthyBusyProgram {
       }
     }, "taker");
     taker.start();
+    // An idle worker waiting on a Semaphore(0) for a wake-up signal, as Jetty's reserved threads do: waiting for
+    // work, not for a lock (nobody holds a permit of it).
+    Semaphore wakeup = new Semaphore(0);
+    Thread reserved = new Thread(() -> {
+      try {
+        wakeup.tryAcquire(idleMillis * 2, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "reserved-worker");
+    reserved.start();
     CyclicBarrier barrier = new CyclicBarrier(2);
     Thread party = new Thread(() -> {
       try {

@@ -129,14 +129,17 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
         }
         case ERROR -> {
           if (site.argument(arguments, method.error()) instanceof Throwable t) {
-            reportedError = t;
+            reportedError = rootCause(t);
           }
         }
       }
       Span span = builder.startSpan();
-      if (method.event() == HandlerEvent.CLOSE && WebSocketObjects.closeCode(
-          site.argument(arguments, method.close())) == INTERNAL_ERROR) {
-        span.setStatus(StatusCode.ERROR, "closed with 1011 (internal error)");
+      if (method.event() == HandlerEvent.CLOSE) {
+        int code = WebSocketObjects.closeCode(site.argument(arguments, method.close()));
+        if (isErrorClose(code)) {
+          span.setStatus(StatusCode.ERROR, code == INTERNAL_ERROR ? "closed with 1011 (internal error)"
+              : "closed with " + code);
+        }
       }
       if (reportedError != null) {
         failed(site, span, reportedError, false);
@@ -175,6 +178,27 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     } finally {
       thread.busy(false);
     }
+  }
+
+  /**
+   * A close that ended the session because something went wrong: any code but normal closure (1000), going away
+   * (1001) and no status given (1005). 1011 is the usual one, from a handler that threw.
+   */
+  static boolean isErrorClose(int code) {
+    return code > 0 && code != 1000 && code != 1001 && code != 1005;
+  }
+
+  /**
+   * What an error callback is really about: containers wrap the handler's exception (Jetty hands over a
+   * {@code CloseException} whose cause is what the handler threw), and the handler's own type is what the operator
+   * knows and what was already reported when it was thrown.
+   */
+  static Throwable rootCause(Throwable error) {
+    Throwable root = error;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 20; depth++) {
+      root = root.getCause();
+    }
+    return root;
   }
 
   private void failed(WebSocketSite site, Span span, Throwable error, boolean thrownByHandler) {
