@@ -13,6 +13,12 @@ public interface StallwatchWebSocketListener {
    */
   Object begin(int site, Object[] arguments);
 
-  /** The handler returned ({@code thrown} null) or threw; {@code token} is what {@link #begin} returned. */
-  void end(Object token, Throwable thrown);
+  /**
+   * The handler returned ({@code thrown} null) or threw; {@code token} is what {@link #begin} returned, and
+   * {@code returned} what the method returned (null for void): an {@code @OnMessage} return value is sent as a reply.
+   */
+  void end(Object token, Throwable thrown, Object returned);
+
+  /** The application is about to send {@code message} (a String, ByteBuffer, object or Spring message). */
+  void sent(Object message);
 }

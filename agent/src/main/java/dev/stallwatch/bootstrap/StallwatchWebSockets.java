@@ -27,7 +27,7 @@ public final class StallwatchWebSockets {
     }
   }
 
-  public static void end(Object token, Throwable thrown) {
+  public static void end(Object token, Throwable thrown, Object returned) {
     if (token == null) {
       return;
     }
@@ -36,7 +36,23 @@ public final class StallwatchWebSockets {
       return;
     }
     try {
-      current.end(token, thrown);
+      current.end(token, thrown, returned);
+    } catch (Throwable t) {
+      // never disturb the application
+    }
+  }
+
+  /**
+   * Called where the application sends a WebSocket message (its call sites of {@code RemoteEndpoint.sendText},
+   * Spring's {@code WebSocketSession.sendMessage}, ... are rewritten to call this first, with the message).
+   */
+  public static void sent(Object message) {
+    StallwatchWebSocketListener current = listener;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.sent(message);
     } catch (Throwable t) {
       // never disturb the application
     }

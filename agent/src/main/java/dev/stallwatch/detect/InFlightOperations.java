@@ -49,13 +49,18 @@ public final class InFlightOperations {
 
     /** Whether an operation that {@code test} accepts is already running on this thread. */
     public boolean anyRunning(java.util.function.Predicate<Operation> test) {
+      return innermost(test) != null;
+    }
+
+    /** The innermost running operation of this thread that {@code test} accepts, or null. */
+    public Operation innermost(java.util.function.Predicate<Operation> test) {
       Operation[] s = stack;
       for (int i = depth - 1; i >= 0; i--) {
         if (test.test(s[i])) {
-          return true;
+          return s[i];
         }
       }
-      return false;
+      return null;
     }
 
     public boolean busy() {

@@ -2,6 +2,7 @@ package dev.stallwatch.instrumentation.websocket;
 
 import dev.stallwatch.bootstrap.StallwatchWebSockets;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * Inlined into every WebSocket handler method. Calls only the bootstrap hooks, which any class loader can see; the
@@ -16,7 +17,8 @@ final class WebSocketAdvice {
   }
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-  static void exit(@Advice.Enter Object token, @Advice.Thrown Throwable thrown) {
-    StallwatchWebSockets.end(token, thrown);
+  static void exit(@Advice.Enter Object token, @Advice.Thrown Throwable thrown,
+      @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned) {
+    StallwatchWebSockets.end(token, thrown, returned);
   }
 }

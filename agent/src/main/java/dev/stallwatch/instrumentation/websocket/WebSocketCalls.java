@@ -50,6 +50,12 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private final LongHistogram receivedSizes;
   private final DoubleHistogram durations;
   private final LongCounter handlerErrors;
+  private final LongCounter sentMessages;
+  private final LongHistogram sentSizes;
+  /** The endpoint of messages sent outside any handler call (from an application thread of its own). */
+  static final String OUTSIDE_HANDLERS = "(outside handlers)";
+  private static final Attributes OUTSIDE_HANDLERS_ATTRIBUTES = Attributes.of(WebSocketSite.ENDPOINT,
+      OUTSIDE_HANDLERS);
 
   WebSocketCalls(WebSocketSites sites, InFlightOperations operations, HandlerErrors errors, Tracer tracer,
       Meter meter) {
@@ -71,6 +77,11 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     durations = meter.histogramBuilder("websocket.handler.duration").setUnit("s")
         .setDescription("Duration of WebSocket handler calls, by endpoint and event")
         .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+    sentMessages = meter.counterBuilder("websocket.messages.sent").setUnit("{message}")
+        .setDescription("WebSocket messages the application sent, by endpoint and message type").build();
+    sentSizes = meter.histogramBuilder("websocket.message.sent.size").ofLongs().setUnit("By")
+        .setDescription("Size of sent WebSocket messages (UTF-8 bytes for text), by endpoint and type")
+        .setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
     handlerErrors = meter.counterBuilder("websocket.handler.errors").setUnit("{error}")
         .setDescription("WebSocket handler failures (thrown, or handed to the error callback), by endpoint, event "
             + "and exception type").build();
@@ -154,7 +165,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   }
 
   @Override
-  public void end(Object token, Throwable thrown) {
+  public void end(Object token, Throwable thrown, Object returned) {
     if (!(token instanceof Operation op)) {
       return;
     }
@@ -172,11 +183,41 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
         failed(site, span, thrown, true);
         attributes = attributes.toBuilder().put(ERROR_TYPE, thrown.getClass().getName()).build();
       }
+      if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE) {
+        countSent(site.endpointAttributes, returned); // the container sends it as the reply
+      }
       operations.end(thread, op, now);
       span.end();
       durations.record((now - op.startNanos()) / 1e9, attributes);
     } finally {
       thread.busy(false);
+    }
+  }
+
+  @Override
+  public void sent(Object message) {
+    InFlightOperations.PerThread thread = operations.currentThread();
+    if (thread.busy()) {
+      return;
+    }
+    Operation handler = thread.innermost(op -> op.key() instanceof WebSocketSite);
+    if (handler != null) {
+      WebSocketSite site = (WebSocketSite) handler.key();
+      countSent(site.endpointAttributes, message);
+    } else {
+      countSent(OUTSIDE_HANDLERS_ATTRIBUTES, message);
+    }
+  }
+
+  private void countSent(Attributes endpointAttributes, Object message) {
+    long size = WebSocketObjects.size(message);
+    String type = message instanceof String ? "text"
+        : message instanceof java.nio.ByteBuffer || message instanceof byte[] ? "binary"
+        : WebSocketObjects.springType(message, "object");
+    Attributes attributes = endpointAttributes.toBuilder().put(MESSAGE_TYPE, type).build();
+    sentMessages.add(1, attributes);
+    if (size >= 0) {
+      sentSizes.record(size, attributes);
     }
   }
 

@@ -19,11 +19,14 @@ import net.bytebuddy.dynamic.scaffold.InstrumentedType;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 
 /**
- * Finds WebSocket handler classes as they load and weaves {@link WebSocketAdvice} into their handler methods. Every
+ * Finds WebSocket handler classes as they load and weaves {@link WebSocketAdvice} into their handler methods, and
+ * counts the messages the application sends ({@link SendCallSites}). Every
  * class the application loads passes here, so the common case must be cheap: a byte search for the API's package
  * names rules out nearly every class before anything is parsed, and Byte Buddy is only used for the few handler
  * classes (loading it for every class costs about half a second of start-up, see docs/performance.md).
@@ -56,9 +59,13 @@ final class WebSocketTransformer implements ClassFileTransformer {
       return null;
     }
     try {
+      byte[] counted = countSends(bytes);
       HandlerScan.Result handlers = HandlerScan.scan(bytes);
       if (handlers == null) {
-        return null;
+        return counted;
+      }
+      if (counted != null) {
+        bytes = counted;
       }
       String name = className.replace('/', '.');
       Map<String, Integer> siteIds = new HashMap<>();
@@ -73,6 +80,15 @@ final class WebSocketTransformer implements ClassFileTransformer {
       }
       return null;
     }
+  }
+
+  /** The class with its send calls counted ({@link SendCallSites}), or null when it makes none. */
+  private static byte[] countSends(byte[] bytes) {
+    ClassReader reader = new ClassReader(bytes);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    SendCallSites sends = new SendCallSites(writer);
+    reader.accept(sends, 0);
+    return sends.changed ? writer.toByteArray() : null;
   }
 
   private static boolean isContainer(String className) {

@@ -136,6 +136,11 @@ class WebSocketServersIT {
           Duration.ofSeconds(5))).isGreaterThanOrEqualTo(1);
       assertThat(receiver.awaitCounter("websocket.messages.received", "websocket.endpoint", server.echo(),
           Duration.ofSeconds(5))).isEqualTo(MESSAGES);
+      assertThat(receiver.awaitCounter("websocket.messages.sent", "websocket.endpoint", server.echo(),
+          Duration.ofSeconds(5))).as("echoes sent from the handler").isEqualTo(MESSAGES);
+      assertThat(receiver.awaitCounter("websocket.messages.sent", "websocket.endpoint", server.rewrite(),
+          Duration.ofSeconds(5))).as("replies: an @OnMessage return value, or Spring's sendMessage")
+          .isEqualTo(MESSAGES);
       assertThat(receiver.awaitCounter("websocket.sessions.opened", "websocket.endpoint", server.rewrite(),
           Duration.ofSeconds(5))).isEqualTo(1);
       assertThat(receiver.awaitCounter("websocket.sessions.closed", "websocket.close.code",
