@@ -8,6 +8,7 @@ import dev.stallwatch.testing.ForkedJvm;
 import dev.stallwatch.testing.Jdk;
 import dev.stallwatch.testing.OtlpReceiver;
 import dev.stallwatch.testing.RunningJvm;
+import dev.stallwatch.testapps.websocket.TomcatServer;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -18,8 +19,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample's bugs run under the agent, exporting to the real collector in a container: the spans come out of the
- * collector's trace exporter, the detections out of its detections file, the metrics out of its Prometheus endpoint
+ * The sample's bugs and a WebSocket service run under the agent, exporting to the real collector in a container: the
+ * spans come out of the collector's trace exporter (a block method's span the child of the WebSocket message's), the detections out of its detections file, the metrics out of its Prometheus endpoint
  * as scraped by a real Prometheus, and every query of the shipped dashboard finds data.
  */
 class CollectorPipelineIT {
@@ -42,6 +43,28 @@ class CollectorPipelineIT {
           .runToEnd(Duration.ofSeconds(90));
       assertThat(app.exitCode()).as(app.stderr()).isZero();
 
+      // A WebSocket service on Tomcat (the agent's test service): a handler that calls a block method, one that
+      // throws and has its session closed with 1011.
+      RunningJvm.Result websocket = ForkedJvm.run(Jdk.current(), TomcatServer.class, "5")
+          .classpath(codeSource(TomcatServer.class))
+          .classpathFrom("stallwatch.test.server.tomcat")
+          .property("otel.service.name", "rewrite-websocket")
+          .property("otel.exporter.otlp.endpoint", collector.otlpHttpEndpoint())
+          .property("otel.traces.exporter", "otlp")
+          .property("otel.metrics.exporter", "otlp")
+          .property("otel.logs.exporter", "otlp")
+          .property("otel.metric.export.interval", "500")
+          .property("stallwatch.blocks", "JakartaEndpoints$RewriteEndpoint#rewriteBlock")
+          .runToEnd(Duration.ofSeconds(60));
+      assertThat(websocket.exitCode()).as(websocket.stderr()).isZero();
+      Span rewriteBlock = jaeger.awaitSpan(s -> s.getName().equals("JakartaEndpoints$RewriteEndpoint.rewriteBlock"),
+          Duration.ofSeconds(20));
+      Span message = jaeger.awaitSpan(s -> s.getSpanId().equals(rewriteBlock.getParentSpanId()),
+          Duration.ofSeconds(5));
+      assertThat(message.getName()).as("the block's parent, through the collector")
+          .isEqualTo("websocket message /rewrite/{document}");
+      assertThat(message.getTraceId()).isEqualTo(rewriteBlock.getTraceId());
+
       // The runaway block: three times its budget.
       Span block = jaeger.awaitSpan(s -> s.getName().equals("RewriteServiceBugs.rewriteDocumentBlock")
           && s.getEndTimeUnixNano() - s.getStartTimeUnixNano() > 2_000_000_000L, Duration.ofSeconds(20));
@@ -52,8 +75,9 @@ class CollectorPipelineIT {
         for (JsonNode record : collector.detectionRecords()) {
           seen.add(RunningCollector.attribute(record, "stallwatch.detection.kind"));
         }
-        return seen.containsAll(Set.of("deadlock", "lock_wait", "permit_leak", "runaway")) ? seen : null;
-      }, Duration.ofSeconds(20), "all four detection kinds in the collector's detections file");
+        return seen.containsAll(Set.of("deadlock", "lock_wait", "permit_leak", "runaway", "websocket_error"))
+            ? seen : null;
+      }, Duration.ofSeconds(20), "every detection kind in the collector's detections file");
       assertThat(kinds).doesNotContainNull();
       JsonNode leak = collector.detectionRecords().stream()
           .filter(r -> "permit_leak".equals(RunningCollector.attribute(r, "stallwatch.detection.kind")))
@@ -63,9 +87,9 @@ class CollectorPipelineIT {
 
       JsonNode detections = await(() -> {
         JsonNode result = prometheus.query("sum by (stallwatch_detection_kind) (stallwatch_detections_total)");
-        return result.size() >= 4 ? result : null;
+        return result.size() >= 5 ? result : null;
       }, Duration.ofSeconds(20), "stallwatch_detections_total in Prometheus, scraped from the collector");
-      assertThat(detections).hasSizeGreaterThanOrEqualTo(4);
+      assertThat(detections).hasSizeGreaterThanOrEqualTo(5);
 
       for (String query : Dashboard.queries()) {
         JsonNode series = await(() -> {
