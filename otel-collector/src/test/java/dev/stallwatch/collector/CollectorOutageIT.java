@@ -31,13 +31,10 @@ class CollectorOutageIT {
   void anOutageOfTheCollectorCostsTheApplicationNothingAndExportResumes() throws Exception {
     try (OtlpReceiver jaeger = new OtlpReceiver();
         RunningCollector collector = RunningCollector.start(jaeger.endpoint());
-        RunningJvm app = ForkedJvm.run(Jdk.current(), SteadyWorkload.class, String.valueOf(RUN_SECONDS))
+        RunningJvm app = CollectorPipelineIT.exportingTo(collector,
+                ForkedJvm.run(Jdk.current(), SteadyWorkload.class, String.valueOf(RUN_SECONDS)))
             .jvmOption("-Xmx256m")
             .property("otel.service.name", "steady-workload")
-            .property("otel.exporter.otlp.endpoint", collector.otlpHttpEndpoint())
-            .property("otel.traces.exporter", "otlp")
-            .property("otel.metrics.exporter", "otlp")
-            .property("otel.logs.exporter", "otlp")
             .property("otel.metric.export.interval", "1000")
             .property("otel.bsp.schedule.delay", "200")
             .property("stallwatch.blocks", "SteadyWorkload#processBlock")

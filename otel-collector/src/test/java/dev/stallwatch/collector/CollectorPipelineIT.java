@@ -30,14 +30,9 @@ class CollectorPipelineIT {
         RunningCollector collector = RunningCollector.start(jaeger.endpoint());
         PrometheusServer prometheus = PrometheusServer.start(
             List.of(collector.prometheusTarget(), collector.internalMetricsTarget()))) {
-      RunningJvm.Result app = ForkedJvm.run(Jdk.current(), RewriteServiceBugs.class)
+      RunningJvm.Result app = exportingTo(collector, ForkedJvm.run(Jdk.current(), RewriteServiceBugs.class))
           .classpath(codeSource(RewriteServiceBugs.class))
           .property("otel.service.name", "rewrite-service")
-          .property("otel.exporter.otlp.endpoint", collector.otlpHttpEndpoint())
-          .property("otel.traces.exporter", "otlp")
-          .property("otel.metrics.exporter", "otlp")
-          .property("otel.logs.exporter", "otlp")
-          .property("otel.metric.export.interval", "500")
           .property("stallwatch.permit.leak.threshold", "2s")
           .property("stallwatch.blocks", "RewriteServiceBugs#rewriteDocumentBlock=1s")
           .runToEnd(Duration.ofSeconds(90));
@@ -45,15 +40,10 @@ class CollectorPipelineIT {
 
       // A WebSocket service on Tomcat (the agent's test service): a handler that calls a block method, one that
       // throws and has its session closed with 1011.
-      RunningJvm.Result websocket = ForkedJvm.run(Jdk.current(), TomcatServer.class, "5")
+      RunningJvm.Result websocket = exportingTo(collector, ForkedJvm.run(Jdk.current(), TomcatServer.class, "5"))
           .classpath(codeSource(TomcatServer.class))
           .classpathFrom("stallwatch.test.server.tomcat")
           .property("otel.service.name", "rewrite-websocket")
-          .property("otel.exporter.otlp.endpoint", collector.otlpHttpEndpoint())
-          .property("otel.traces.exporter", "otlp")
-          .property("otel.metrics.exporter", "otlp")
-          .property("otel.logs.exporter", "otlp")
-          .property("otel.metric.export.interval", "500")
           .property("stallwatch.blocks", "JakartaEndpoints$RewriteEndpoint#rewriteBlock")
           .runToEnd(Duration.ofSeconds(60));
       assertThat(websocket.exitCode()).as(websocket.stderr()).isZero();
@@ -99,6 +89,15 @@ class CollectorPipelineIT {
         assertThat(series).as(query).isNotEmpty();
       }
     }
+  }
+
+  /** Every signal over OTLP/HTTP to the collector, metrics every half second. */
+  static ForkedJvm exportingTo(RunningCollector collector, ForkedJvm jvm) {
+    return jvm.property("otel.exporter.otlp.endpoint", collector.otlpHttpEndpoint())
+        .property("otel.traces.exporter", "otlp")
+        .property("otel.metrics.exporter", "otlp")
+        .property("otel.logs.exporter", "otlp")
+        .property("otel.metric.export.interval", "500");
   }
 
   static Path codeSource(Class<?> type) throws Exception {

@@ -1,21 +1,18 @@
 package dev.stallwatch.instrumentation.blocks;
 
 import dev.stallwatch.config.BlockPattern;
+import dev.stallwatch.instrumentation.SiteRegistry;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Numbers the instrumented block methods. Each instrumented method carries its number as a constant in its advice,
- * so a call finds its {@link BlockSite} with one array read. Registration happens while classes are transformed
- * (rarely, under a lock); lookups read a copy-on-write array.
+ * Numbers the instrumented block methods (see {@link SiteRegistry}); all overloads of one name in one class share a
+ * site. Remembers which patterns matched, for the no-match hint.
  */
 final class BlockSites {
   private final Duration defaultThreshold;
-  private final Map<String, Integer> ids = new HashMap<>();
-  private volatile BlockSite[] byId = new BlockSite[0];
+  private final SiteRegistry<BlockSite> sites = new SiteRegistry<>();
   /** Patterns that have instrumented at least one method. */
   private final Set<BlockPattern> used = ConcurrentHashMap.newKeySet();
 
@@ -24,26 +21,15 @@ final class BlockSites {
   }
 
   /** The number of {@code className.methodName}, registering it on first sight. */
-  synchronized int idFor(String className, String methodName, BlockPattern pattern) {
+  int idFor(String className, String methodName, BlockPattern pattern) {
     used.add(pattern);
-    String key = className + "#" + methodName;
-    Integer existing = ids.get(key);
-    if (existing != null) {
-      return existing;
-    }
     Duration threshold = pattern.runawayThreshold() != null ? pattern.runawayThreshold() : defaultThreshold;
-    BlockSite[] current = byId;
-    BlockSite[] next = new BlockSite[current.length + 1];
-    System.arraycopy(current, 0, next, 0, current.length);
-    next[current.length] = new BlockSite(className, methodName, pattern, threshold.toNanos());
-    byId = next;
-    ids.put(key, current.length);
-    return current.length;
+    return sites.idFor(className + "#" + methodName,
+        () -> new BlockSite(className, methodName, pattern, threshold.toNanos()));
   }
 
   BlockSite get(int id) {
-    BlockSite[] sites = byId;
-    return id >= 0 && id < sites.length ? sites[id] : null;
+    return sites.get(id);
   }
 
   boolean used(BlockPattern pattern) {

@@ -1,42 +1,22 @@
 package dev.stallwatch.instrumentation.websocket;
 
-import java.util.HashMap;
-import java.util.Map;
+import dev.stallwatch.instrumentation.SiteRegistry;
 
-/**
- * Numbers the instrumented handler methods; each carries its number as a constant in its advice, so a call finds its
- * {@link WebSocketSite} with one array read. Registration happens while classes load (rarely, under a lock); lookups
- * read a copy-on-write array.
- */
+/** Numbers the instrumented handler methods (see {@link SiteRegistry}); every overload is a site of its own. */
 final class WebSocketSites {
   private final long thresholdNanos;
-  private final Map<String, Integer> ids = new HashMap<>();
-  private volatile WebSocketSite[] byId = new WebSocketSite[0];
+  private final SiteRegistry<WebSocketSite> sites = new SiteRegistry<>();
 
   WebSocketSites(long thresholdNanos) {
     this.thresholdNanos = thresholdNanos;
   }
 
-  synchronized int idFor(String className, String endpoint, HandlerMethod method) {
-    String key = className + "#" + method.name() + method.descriptor();
-    Integer existing = ids.get(key);
-    if (existing != null) {
-      return existing;
-    }
-    WebSocketSite[] current = byId;
-    WebSocketSite[] next = java.util.Arrays.copyOf(current, current.length + 1);
-    next[current.length] = new WebSocketSite(className, endpoint, method, thresholdNanos);
-    byId = next;
-    ids.put(key, current.length);
-    return current.length;
+  int idFor(String className, String endpoint, HandlerMethod method) {
+    return sites.idFor(className + "#" + method.name() + method.descriptor(),
+        () -> new WebSocketSite(className, endpoint, method, thresholdNanos));
   }
 
   WebSocketSite get(int id) {
-    WebSocketSite[] sites = byId;
-    return id >= 0 && id < sites.length ? sites[id] : null;
-  }
-
-  int size() {
-    return byId.length;
+    return sites.get(id);
   }
 }
