@@ -4,17 +4,10 @@ import jakarta.websocket.ClientEndpoint;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpoint;
 import java.net.URI;
-import java.nio.file.Files;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.servlets.DefaultServlet;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.websocket.server.WsSci;
 
 /**
  * A handler that takes far longer than its budget (a runaway while it runs), called by a Jakarta client endpoint
@@ -24,28 +17,14 @@ public final class SlowHandlerAndClientEndpoint {
   static final CountDownLatch replied = new CountDownLatch(1);
 
   public static void main(String[] args) throws Exception {
-    Tomcat tomcat = new Tomcat();
-    tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
-    Connector connector = new Connector();
-    connector.setPort(0);
-    connector.setProperty("address", "127.0.0.1");
-    tomcat.setConnector(connector);
-    Context context = tomcat.addContext("", null);
-    context.addServletContainerInitializer(new WsSci(), null);
-    Tomcat.addServlet(context, "default", new DefaultServlet());
-    context.addServletMappingDecoded("/", "default");
-    tomcat.start();
-    ((ServerContainer) context.getServletContext().getAttribute(ServerContainer.class.getName()))
-        .addEndpoint(SlowEndpoint.class);
-
-    Session session = ContainerProvider.getWebSocketContainer().connectToServer(ReplyListener.class,
-        URI.create("ws://127.0.0.1:" + connector.getLocalPort() + "/slow"));
-    session.getBasicRemote().sendText("rewrite everything");
-    System.out.println(replied.await(20, TimeUnit.SECONDS) ? "reply received" : "no reply");
-    session.close();
-    Thread.sleep(500);
-    tomcat.stop();
-    tomcat.destroy();
+    try (EmbeddedTomcat tomcat = new EmbeddedTomcat(container -> container.addEndpoint(SlowEndpoint.class))) {
+      Session session = ContainerProvider.getWebSocketContainer().connectToServer(ReplyListener.class,
+          URI.create(tomcat.baseUri() + "/slow"));
+      session.getBasicRemote().sendText("rewrite everything");
+      System.out.println(replied.await(20, TimeUnit.SECONDS) ? "reply received" : "no reply");
+      session.close();
+      Thread.sleep(500);
+    }
     System.out.println("done");
   }
 
