@@ -57,7 +57,8 @@ class DeadlockDetectionIT {
       }
       assertThat(names).containsExactlyInAnyOrder("transfer-worker", "audit-worker");
 
-      assertThat(app.stderr()).containsPattern("\\[stallwatch] deadlock: Deadlock: thread \"(transfer|audit)-worker\"");
+      app.awaitStderrMatching("\\[stallwatch] deadlock: Deadlock: thread \"(transfer|audit)-worker\"",
+          Duration.ofSeconds(5));
 
       LogRecord record = receiver.awaitLogRecord(
           r -> "deadlock".equals(OtlpReceiver.attribute(r.getAttributesList(), "stallwatch.detection.kind")),

@@ -39,8 +39,9 @@ class PermitLeakDetectionIT {
       assertThat(leak.get("semaphore").asText()).startsWith("java.util.concurrent.Semaphore@");
       assertThat(leak.get("availablePermits").asInt()).isEqualTo(3);
       assertThat(leak.get("outMillis").asLong()).isGreaterThanOrEqualTo(1_000);
-      assertThat(app.stderr()).contains("[stallwatch] permit_leak: A permit of java.util.concurrent.Semaphore@")
-          .contains("taken at dev.stallwatch.testapps.PermitLeakOnTimeout.rewriteBlock");
+      String line = app.awaitStderrMatching(
+          "\\[stallwatch\\] permit_leak: A permit of java\\.util\\.concurrent\\.Semaphore@", Duration.ofSeconds(5));
+      assertThat(line).contains("taken at dev.stallwatch.testapps.PermitLeakOnTimeout.rewriteBlock");
       Thread.sleep(1_500);
       assertThat(app.detections("permit_leak")).as("9,999 balanced acquisitions, one leak, one report").hasSize(1);
     }

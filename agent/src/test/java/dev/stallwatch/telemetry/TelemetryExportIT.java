@@ -50,10 +50,7 @@ class TelemetryExportIT {
         .property("otel.blrp.schedule.delay", "100")
         .start()) {
       app.awaitDetection("deadlock", Duration.ofSeconds(10));
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!app.stderr().contains("[stallwatch] telemetry:") && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      app.awaitStderrMatching("\\[stallwatch\\] telemetry:", Duration.ofSeconds(10));
       assertThat(app.stderr()).contains("[stallwatch] telemetry:").doesNotContain("SEVERE").doesNotContain("\tat ");
     }
   }

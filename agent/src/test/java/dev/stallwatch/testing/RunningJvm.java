@@ -112,19 +112,34 @@ public final class RunningJvm implements AutoCloseable {
 
   /** Waits until stdout contains {@code text}; returns the line holding it. */
   public String awaitStdout(String text, Duration timeout) throws InterruptedException {
+    return awaitLine("stdout", this::stdout, line -> line.contains(text), "'" + text + "'", timeout);
+  }
+
+  /**
+   * Waits until a line of stderr matches {@code regex}; returns it. Stderr is read by another thread, so a line the
+   * program wrote before a detection reached the JSON Lines file may not have been read yet when that file shows it.
+   */
+  public String awaitStderrMatching(String regex, Duration timeout) throws InterruptedException {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+    return awaitLine("stderr", this::stderr, line -> pattern.matcher(line).find(), "/" + regex + "/", timeout);
+  }
+
+  private String awaitLine(String stream, java.util.function.Supplier<String> text,
+      java.util.function.Predicate<String> matches, String what, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String line : stdout().split("\n")) {
-        if (line.contains(text)) {
+    while (true) {
+      boolean alive = process.isAlive();
+      for (String line : text.get().split("\n")) {
+        if (matches.test(line)) {
           return line;
         }
       }
-      if (!process.isAlive()) {
+      if (!alive || System.nanoTime() > deadline) {
         break;
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("stdout never showed '" + text + "' within " + timeout + describe());
+    throw new AssertionError(stream + " never showed " + what + " within " + timeout + describe());
   }
 
   /** Waits for the program to end on its own; a program still running after {@code timeout} is killed and fails. */
