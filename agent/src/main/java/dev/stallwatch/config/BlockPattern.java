@@ -53,9 +53,18 @@ public record BlockPattern(String classPattern, String methodPattern, Duration r
     return classPattern.indexOf('.') >= 0;
   }
 
+  /**
+   * A pattern without a package matches the simple name, and for a nested class also its own name alone:
+   * {@code Inner} and {@code Outer$Inner} both match {@code com.acme.Outer$Inner}.
+   */
   public boolean matchesClass(String className) {
-    String candidate = qualified() ? className : className.substring(className.lastIndexOf('.') + 1);
-    return Wildcards.matches(classPattern, candidate);
+    if (qualified()) {
+      return Wildcards.matches(classPattern, className);
+    }
+    String simple = className.substring(className.lastIndexOf('.') + 1);
+    int nested = simple.lastIndexOf('$');
+    return Wildcards.matches(classPattern, simple)
+        || (nested >= 0 && Wildcards.matches(classPattern, simple.substring(nested + 1)));
   }
 
   public boolean matchesMethod(String methodName) {

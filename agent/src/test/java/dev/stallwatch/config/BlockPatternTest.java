@@ -30,6 +30,9 @@ class BlockPatternTest {
   @Test
   void nestedClassesAreNamedWithDollar() {
     assertThat(BlockPattern.parse("Outer$Inner#run").matchesClass("com.acme.Outer$Inner")).isTrue();
+    assertThat(BlockPattern.parse("Inner#run").matchesClass("com.acme.Outer$Inner")).as("or by their own name")
+        .isTrue();
+    assertThat(BlockPattern.parse("Inner#run").matchesClass("com.acme.Inner$Helper")).isFalse();
   }
 
   @Test
