@@ -106,6 +106,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
           .setAttribute(THREAD_NAME, Thread.currentThread().getName());
       HandlerMethod method = site.method;
       Throwable reportedError = null;
+      int closeCode = -1;
       switch (method.event()) {
         case OPEN -> {
           activeSessions.add(1, site.endpointAttributes);
@@ -113,8 +114,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
         }
         case MESSAGE -> {
           Object message = site.argument(arguments, method.message());
-          String type = method.messageType() == null ? "object"
-              : WebSocketObjects.springType(message, method.messageType());
+          String type = WebSocketObjects.type(message, method.messageType());
           long size = WebSocketObjects.size(message);
           builder.setAttribute(MESSAGE_TYPE, type);
           Attributes attributes = site.endpointAttributes.toBuilder().put(MESSAGE_TYPE, type).build();
@@ -126,17 +126,17 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
         }
         case CLOSE -> {
           Object reason = site.argument(arguments, method.close());
-          int code = WebSocketObjects.closeCode(reason);
+          closeCode = WebSocketObjects.closeCode(reason);
           String phrase = WebSocketObjects.closeReason(reason);
-          if (code >= 0) {
-            builder.setAttribute(CLOSE_CODE, (long) code);
+          if (closeCode >= 0) {
+            builder.setAttribute(CLOSE_CODE, (long) closeCode);
           }
           if (phrase != null) {
             builder.setAttribute(CLOSE_REASON, phrase);
           }
           activeSessions.add(-1, site.endpointAttributes);
           closedSessions.add(1, site.endpointAttributes.toBuilder()
-              .put(CLOSE_CODE, code >= 0 ? (long) code : -1L).build());
+              .put(CLOSE_CODE, closeCode >= 0 ? (long) closeCode : -1L).build());
         }
         case ERROR -> {
           if (site.argument(arguments, method.error()) instanceof Throwable t) {
@@ -145,18 +145,15 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
         }
       }
       Span span = builder.startSpan();
-      if (method.event() == HandlerEvent.CLOSE) {
-        int code = WebSocketObjects.closeCode(site.argument(arguments, method.close()));
-        if (isErrorClose(code)) {
-          span.setStatus(StatusCode.ERROR, code == INTERNAL_ERROR ? "closed with 1011 (internal error)"
-              : "closed with " + code);
-        }
+      if (isErrorClose(closeCode)) {
+        span.setStatus(StatusCode.ERROR, closeCode == INTERNAL_ERROR ? "closed with 1011 (internal error)"
+            : "closed with " + closeCode);
       }
       if (reportedError != null) {
         failed(site, span, reportedError, false);
       }
-      Operation op = operations.begin(thread, WebSockets.KIND, site.qualifiedName + " (" + site.endpoint + ")",
-          site, site.thresholdNanos, span, site.details);
+      Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos, span,
+          site.details);
       op.attach(parent.with(span).makeCurrent());
       return op;
     } finally {
@@ -211,9 +208,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
 
   private void countSent(Attributes endpointAttributes, Object message) {
     long size = WebSocketObjects.size(message);
-    String type = message instanceof String ? "text"
-        : message instanceof java.nio.ByteBuffer || message instanceof byte[] ? "binary"
-        : WebSocketObjects.springType(message, "object");
+    String type = WebSocketObjects.type(message, null);
     Attributes attributes = endpointAttributes.toBuilder().put(MESSAGE_TYPE, type).build();
     sentMessages.add(1, attributes);
     if (size >= 0) {

@@ -42,14 +42,31 @@ final class WebSocketObjects {
     return -1;
   }
 
-  /** The kind of a Spring {@code WebSocketMessage} known only at run time; {@code fallback} for anything else. */
-  static String springType(Object message, String fallback) {
-    if (message == null || !isSpringMessage(message)) {
-      return fallback;
+  /**
+   * {@code text}, {@code binary} or {@code pong} from the message itself where it tells (a String, a buffer, a Spring
+   * message, whose kind a generic {@code WebSocketMessage} parameter does not say); else {@code declared}, the type
+   * the handler's parameter declares ({@link WebSocketTypes#messageType}), or {@code object} when that is null.
+   */
+  static String type(Object message, String declared) {
+    if (message instanceof String) {
+      return "text";
     }
-    String name = message.getClass().getSimpleName();
-    return name.startsWith("Text") ? "text" : name.startsWith("Binary") ? "binary"
-        : name.startsWith("Pong") || name.startsWith("Ping") ? "pong" : fallback;
+    if (message instanceof ByteBuffer || message instanceof byte[]) {
+      return "binary";
+    }
+    if (message != null && isSpringMessage(message)) {
+      String name = message.getClass().getSimpleName();
+      if (name.startsWith("Text")) {
+        return "text";
+      }
+      if (name.startsWith("Binary")) {
+        return "binary";
+      }
+      if (name.startsWith("Pong") || name.startsWith("Ping")) {
+        return "pong";
+      }
+    }
+    return declared == null ? "object" : declared;
   }
 
   /** The close code of a {@code CloseReason} (Jakarta, javax) or {@code CloseStatus} (Spring), or -1. */

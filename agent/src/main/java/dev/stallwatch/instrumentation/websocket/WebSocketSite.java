@@ -16,6 +16,8 @@ final class WebSocketSite {
   final HandlerMethod method;
   /** {@code com.acme.RewriteEndpoint.onMessage}. */
   final String qualifiedName;
+  /** How the runaway watchdog names a call: {@code com.acme.RewriteEndpoint.onMessage (/rewrite/{document})}. */
+  final String operationName;
   /** {@code websocket message /rewrite/{document}}. */
   final String spanName;
   final SpanKind spanKind;
@@ -32,6 +34,7 @@ final class WebSocketSite {
     this.method = method;
     this.thresholdNanos = thresholdNanos;
     qualifiedName = className + "." + method.name();
+    operationName = qualifiedName + " (" + endpoint + ")";
     spanName = WebSockets.KIND + " " + method.event().wireName + " " + endpoint;
     // An inbound message is consumed (on the server and on the client alike); the lifecycle callbacks are internal.
     spanKind = method.event() == HandlerEvent.MESSAGE ? SpanKind.CONSUMER : SpanKind.INTERNAL;

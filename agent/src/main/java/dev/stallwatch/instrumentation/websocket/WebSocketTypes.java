@@ -25,7 +25,7 @@ final class WebSocketTypes {
 
   /**
    * {@code text}, {@code binary}, {@code pong}, or {@code object} for a message a decoder made (and for Spring's
-   * generic {@code WebSocketMessage}, whose kind is only known at run time, see {@link MessageSizes}).
+   * generic {@code WebSocketMessage}, whose kind is only known at run time, see {@link WebSocketObjects#type}).
    */
   static String messageType(String descriptor) {
     return MESSAGE_TYPES.getOrDefault(descriptor, "object");
