@@ -18,7 +18,9 @@ import java.util.Map;
  */
 public final class ForkedJvm {
   private final Jdk jdk;
+  /** The class to run from the class path, or null when {@link #jar} is run with {@code -jar}. */
   private final String mainClass;
+  private Path jar;
   private final List<String> args = new ArrayList<>();
   private final Map<String, String> properties = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
@@ -40,6 +42,14 @@ public final class ForkedJvm {
 
   public static ForkedJvm run(Jdk jdk, Class<?> mainClass, String... args) {
     ForkedJvm jvm = new ForkedJvm(jdk, mainClass.getName());
+    jvm.args.addAll(List.of(args));
+    return jvm;
+  }
+
+  /** An application packaged as an executable jar ({@code java -jar}), such as a Spring Boot service. */
+  public static ForkedJvm runJar(Jdk jdk, Path jar, String... args) {
+    ForkedJvm jvm = new ForkedJvm(jdk, null);
+    jvm.jar = jar;
     jvm.args.addAll(List.of(args));
     return jvm;
   }
@@ -127,9 +137,14 @@ public final class ForkedJvm {
     for (Map.Entry<String, String> p : properties.entrySet()) {
       command.add("-D" + p.getKey() + "=" + p.getValue());
     }
-    command.add("-cp");
-    command.add(String.join(java.io.File.pathSeparator, classpath.stream().map(Path::toString).toList()));
-    command.add(mainClass);
+    if (jar != null) {
+      command.add("-jar");
+      command.add(jar.toString());
+    } else {
+      command.add("-cp");
+      command.add(String.join(java.io.File.pathSeparator, classpath.stream().map(Path::toString).toList()));
+      command.add(mainClass);
+    }
     command.addAll(args);
 
     ProcessBuilder builder = new ProcessBuilder(command);

@@ -153,6 +153,17 @@ public final class RunningJvm implements AutoCloseable {
     return new Result(process.exitValue(), stdout(), stderr(), detections());
   }
 
+  /**
+   * Asks the program to end as a service is stopped (SIGTERM, so shutdown hooks flush telemetry), killing it when it
+   * has not ended within {@code grace}.
+   */
+  public void stop(Duration grace) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   /** What a test needs to explain a failure: the command line and all output so far. */
   public String describe() {
     return "\n--- command\n" + String.join(" ", command) + "\n--- stdout\n" + stdout() + "\n--- stderr\n" + stderr();
