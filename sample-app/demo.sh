@@ -1,26 +1,10 @@
 #!/usr/bin/env bash
-# The demo: builds the agent and the sample app, runs the sample's bugs under the agent, and summarises what
-# stallwatch found. Needs only a JDK (17+). Exports to an OpenTelemetry Collector on localhost:4318 if one runs.
+# The demo: builds the agent and the sample service, then runs the service under the agent once per scenario (healthy,
+# then each fault switched on), drives it with real WebSocket clients, and says what stallwatch detected and where.
+# Needs only a JDK (17+). Exports to an OpenTelemetry Collector on 127.0.0.1:4318 if one is running.
+# Run a subset by naming scenarios: sample-app/demo.sh healthy permit-leak
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -ntp package -DskipTests -pl agent,sample-app -am
-out=sample-app/target/demo
-mkdir -p "$out"
-rm -f "$out/detections.jsonl"
-if (exec 3<>/dev/tcp/127.0.0.1/4318) 2>/dev/null; then exporters=otlp; else exporters=none; fi
-echo "== running the sample's bugs under stallwatch (telemetry export: $exporters)"
-java -javaagent:agent/target/stallwatch-agent.jar \
-  -Dstallwatch.detections.file="$out/detections.jsonl" \
-  -Dstallwatch.permit.leak.threshold=2s \
-  -Dstallwatch.lock.wait.threshold=1s \
-  -Dstallwatch.blocks='RewriteServiceBugs#rewriteDocumentBlock=1s' \
-  -Dotel.service.name=rewrite-service-demo \
-  -Dotel.traces.exporter=$exporters -Dotel.metrics.exporter=$exporters -Dotel.logs.exporter=$exporters \
-  -cp sample-app/target/classes dev.stallwatch.sample.RewriteServiceBugs 2>"$out/stderr.txt"
-echo
-echo "== what stallwatch detected (all of it is also in $out/detections.jsonl, one JSON object per line)"
-for kind in permit_leak deadlock lock_wait runaway; do
-  grep -F "[stallwatch] $kind:" "$out/stderr.txt" | sed 's/^\[stallwatch\] /  /' || true
-done
-echo
-echo "== counts: $(grep -o '"kind":"[a-z_]*"' "$out/detections.jsonl" | sort | uniq -c | tr -s ' ' | tr '\n' ' ')"
+exec java -cp sample-app/target/rewrite-service.jar dev.stallwatch.sample.demo.Demo \
+  agent/target/stallwatch-agent.jar sample-app/target/rewrite-service-exec.jar sample-app/target/demo "$@"

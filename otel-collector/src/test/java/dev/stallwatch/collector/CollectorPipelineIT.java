@@ -3,15 +3,16 @@ package dev.stallwatch.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stallwatch.sample.RewriteServiceBugs;
+import dev.stallwatch.sample.RewriteServiceUnderAgent;
+import dev.stallwatch.sample.load.LoadDriver;
+import dev.stallwatch.sample.rewrite.BlockRewriter;
+import dev.stallwatch.sample.rewrite.RewriteSocketHandler;
 import dev.stallwatch.testing.ForkedJvm;
 import dev.stallwatch.testing.Jdk;
 import dev.stallwatch.testing.OtlpReceiver;
 import dev.stallwatch.testing.RunningJvm;
-import dev.stallwatch.testapps.websocket.TomcatServer;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -19,9 +20,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample's bugs and a WebSocket service run under the agent, exporting to the real collector in a container: the
- * spans come out of the collector's trace exporter (a block method's span the child of the WebSocket message's), the detections out of its detections file, the metrics out of its Prometheus endpoint
- * as scraped by a real Prometheus, and every query of the shipped dashboard finds data.
+ * The sample rewrite service, its faults switched on and driven by the load driver's WebSocket clients, runs under the
+ * agent exporting to the real collector in a container: the spans come out of the collector's trace exporter (a block
+ * method's span the child of the WebSocket message's), the detections out of its detections file, the metrics out of
+ * its Prometheus endpoint as scraped by a real Prometheus, and every query of the shipped dashboard finds data.
  */
 class CollectorPipelineIT {
   @Test
@@ -30,33 +32,27 @@ class CollectorPipelineIT {
         RunningCollector collector = RunningCollector.start(jaeger.endpoint());
         PrometheusServer prometheus = PrometheusServer.start(
             List.of(collector.prometheusTarget(), collector.internalMetricsTarget()))) {
-      RunningJvm.Result app = exportingTo(collector, ForkedJvm.run(Jdk.current(), RewriteServiceBugs.class))
-          .classpath(codeSource(RewriteServiceBugs.class))
-          .property("otel.service.name", "rewrite-service")
-          .property("stallwatch.permit.leak.threshold", "2s")
-          .property("stallwatch.blocks", "RewriteServiceBugs#rewriteDocumentBlock=1s")
-          .runToEnd(Duration.ofSeconds(90));
-      assertThat(app.exitCode()).as(app.stderr()).isZero();
+      // The sample rewrite service under load, first with the faults that can run side by side (a block retried
+      // for seconds, a handler that throws, a slow write under a hot lock), then with each of two that stall it on
+      // its own (a lock-order deadlock; provider slots lost on the timeout path, after which documents crawl and
+      // sessions close too rarely for the deadlock).
+      // The runaway block is awaited to its end, so that its span (ended, then exported) is there to check.
+      runRewriteService(collector, "runaway-block,handler-crash,hot-lock", "runaway", "websocket_error", "lock_wait",
+          "runaway:ended");
+      runRewriteService(collector, "lock-order-deadlock", "deadlock");
+      runRewriteService(collector, "permit-leak", "permit_leak");
 
-      // A WebSocket service on Tomcat (the agent's test service): a handler that calls a block method, one that
-      // throws and has its session closed with 1011.
-      RunningJvm.Result websocket = exportingTo(collector, ForkedJvm.run(Jdk.current(), TomcatServer.class, "5"))
-          .classpath(codeSource(TomcatServer.class))
-          .classpathFrom("stallwatch.test.server.tomcat")
-          .property("otel.service.name", "rewrite-websocket")
-          .property("stallwatch.blocks", "JakartaEndpoints$RewriteEndpoint#rewriteBlock")
-          .runToEnd(Duration.ofSeconds(60));
-      assertThat(websocket.exitCode()).as(websocket.stderr()).isZero();
-      Span rewriteBlock = jaeger.awaitSpan(s -> s.getName().equals("JakartaEndpoints$RewriteEndpoint.rewriteBlock"),
-          Duration.ofSeconds(20));
+      // The WebSocket -> block parent chain, through the collector: a block rewritten while handling a message.
+      Span rewriteBlock = jaeger.awaitSpan(s -> s.getName().equals("BlockRewriter.rewriteBlock")
+          && !s.getParentSpanId().isEmpty(), Duration.ofSeconds(20));
       Span message = jaeger.awaitSpan(s -> s.getSpanId().equals(rewriteBlock.getParentSpanId()),
           Duration.ofSeconds(5));
       assertThat(message.getName()).as("the block's parent, through the collector")
-          .isEqualTo("websocket message /rewrite/{document}");
+          .isEqualTo("websocket message " + RewriteSocketHandler.class.getName());
       assertThat(message.getTraceId()).isEqualTo(rewriteBlock.getTraceId());
 
-      // The runaway block: three times its budget.
-      Span block = jaeger.awaitSpan(s -> s.getName().equals("RewriteServiceBugs.rewriteDocumentBlock")
+      // The runaway block, past its 2 s budget, carries its detection as a span event.
+      Span block = jaeger.awaitSpan(s -> s.getName().equals("BlockRewriter.rewriteBlock")
           && s.getEndTimeUnixNano() - s.getStartTimeUnixNano() > 2_000_000_000L, Duration.ofSeconds(20));
       assertThat(block.getEventsList()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("stallwatch.detection"));
 
@@ -73,7 +69,7 @@ class CollectorPipelineIT {
           .filter(r -> "permit_leak".equals(RunningCollector.attribute(r, "stallwatch.detection.kind")))
           .findFirst().orElseThrow();
       assertThat(RunningCollector.attribute(leak, "code.stacktrace"))
-          .contains("dev.stallwatch.sample.RewriteServiceBugs.rewriteBlock(");
+          .contains(BlockRewriter.class.getName() + ".callProvider(");
 
       JsonNode detections = await(() -> {
         JsonNode result = prometheus.query("sum by (stallwatch_detection_kind) (stallwatch_detections_total)");
@@ -91,17 +87,36 @@ class CollectorPipelineIT {
     }
   }
 
+  /**
+   * Runs the rewrite service with {@code faults} switched on under load until every one of {@code kinds} is in its
+   * detections file ({@code kind} or {@code kind:words of its message}), then stops it as a service is stopped, so
+   * that what it queued is exported.
+   */
+  static void runRewriteService(RunningCollector collector, String faults, String... kinds) throws Exception {
+    try (RunningJvm service = exportingTo(collector, RewriteServiceUnderAgent.service(Jdk.current(), faults)).start()) {
+      URI url = RewriteServiceUnderAgent.awaitListening(service);
+      LoadDriver.run(LoadDriver.Options.defaults(url).withDuration(Duration.ofSeconds(6))
+          .withDocumentTimeout(Duration.ofSeconds(3)));
+      for (String expected : kinds) {
+        String kind = expected.split(":")[0];
+        String words = expected.contains(":") ? expected.substring(kind.length() + 1) : "";
+        service.awaitDetection(d -> kind.equals(d.path("kind").asText())
+            && d.path("message").asText().contains(words), Duration.ofSeconds(20));
+      }
+      Thread.sleep(1_000);
+      service.stop(Duration.ofSeconds(15));
+    }
+  }
+
   /** Every signal over OTLP/HTTP to the collector, metrics every half second. */
   static ForkedJvm exportingTo(RunningCollector collector, ForkedJvm jvm) {
     return jvm.property("otel.exporter.otlp.endpoint", collector.otlpHttpEndpoint())
         .property("otel.traces.exporter", "otlp")
         .property("otel.metrics.exporter", "otlp")
         .property("otel.logs.exporter", "otlp")
-        .property("otel.metric.export.interval", "500");
-  }
-
-  static Path codeSource(Class<?> type) throws Exception {
-    return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        .property("otel.metric.export.interval", "500")
+        .property("otel.bsp.schedule.delay", "200")
+        .property("otel.blrp.schedule.delay", "200");
   }
 
   interface Probe<T> {

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Throughput and latency of the sample rewrite service's healthy traffic with no agent, with stallwatch, and with the
+# OpenTelemetry Java agent, in the same run on the same machine, modes interleaved round by round.
+#
+#   benchmarks/sample-throughput.sh [rounds] [java]      (defaults: 3 rounds, the java on PATH)
+#
+# The service's simulated latencies (provider, disk and billing writes) are set to zero so that the run measures
+# CPU, where an agent's cost shows, rather than sleeps, which would hide it. Every agent exports nowhere (no
+# collector, no network time-outs); stallwatch also traces BlockRewriter#rewriteBlock as the demo does.
+# Needs agent/target/stallwatch-agent.jar and sample-app/target/*.jar (./mvnw -q package -DskipTests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+java=${2:-java}
+clients=4
+warmup=15s
+measure=20s
+otel_version=2.33.1
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+
+stallwatch=agent/target/stallwatch-agent.jar
+service=sample-app/target/rewrite-service-exec.jar
+driver=sample-app/target/rewrite-service.jar
+for f in "$stallwatch" "$service" "$driver"; do
+  [ -f "$f" ] || { echo "build first: ./mvnw -q package -DskipTests ($f is missing)" >&2; exit 1; }
+done
+otel="$HOME/.m2/repository/io/opentelemetry/javaagent/opentelemetry-javaagent/$otel_version/opentelemetry-javaagent-$otel_version.jar"
+if [ ! -f "$otel" ]; then
+  ./mvnw -q -ntp dependency:get -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$otel_version" >&2
+fi
+
+quiet="-Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none"
+no_sleeps="--rewrite.provider.latency=0ms --rewrite.provider.slow-every=0 --rewrite.storage.transcript-write=0ms
+  --rewrite.storage.archive-write=0ms --rewrite.storage.billing-write=0ms"
+
+run() { # label, then agent options; prints "label docs_per_s p50_ms p99_ms failed"
+  local label=$1; shift
+  "$java" "$@" $quiet -jar "$service" --server.port=0 $no_sleeps --logging.level.root=WARN \
+    --logging.level.dev.stallwatch.sample.rewrite.RewriteServiceApplication=INFO >"$work/service.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do grep -q "listening on" "$work/service.log" && break; sleep 0.2; done
+  local url
+  url=$(grep -o 'ws://[0-9.]*:[0-9]*/rewrite' "$work/service.log" | head -n 1)
+  "$java" -cp "$driver" dev.stallwatch.sample.load.LoadDriver --url "$url" --clients $clients \
+    --warmup $warmup --duration $measure >"$work/load.txt"
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
+  python3 - "$label" "$work/load.txt" <<'PY'
+import json, sys
+line = next(l for l in open(sys.argv[2]) if l.startswith("load-result "))
+r = json.loads(line[len("load-result "):])
+print(sys.argv[1], r["documentsPerSecond"], r["p50Millis"], r["p99Millis"], r["failed"])
+PY
+}
+
+echo "round mode documents/s p50_ms p99_ms failed"
+for round in $(seq "$rounds"); do
+  echo "$round $(run none)"
+  echo "$round $(run stallwatch -javaagent:$stallwatch -Dstallwatch.blocks=BlockRewriter#rewriteBlock)"
+  echo "$round $(run otel-javaagent-$otel_version -javaagent:$otel)"
+done | tee "$work/all.txt"
+
+echo
+python3 - "$work/all.txt" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]) if l[0].isdigit()]
+modes = []
+for r in rows:
+    if r[1] not in modes: modes.append(r[1])
+base = statistics.median(float(r[2]) for r in rows if r[1] == "none")
+print("| mode | documents/s (median) | vs no agent | p50 ms | p99 ms | failed |")
+print("|---|---:|---:|---:|---:|---:|")
+for m in modes:
+    mine = [r for r in rows if r[1] == m]
+    tput = statistics.median(float(r[2]) for r in mine)
+    print(f"| {m} | {tput:.1f} | {100*tput/base:.1f}% | {statistics.median(float(r[3]) for r in mine):.2f} | "
+          f"{statistics.median(float(r[4]) for r in mine):.2f} | {sum(int(r[5]) for r in mine)} |")
+PY

@@ -1,0 +1,35 @@
+package dev.stallwatch.sample.demo;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings the demo (and the sample's tests) run the service with: stallwatch's thresholds shortened so that each
+ * bug shows within seconds, and the service's metrics summary logged every second.
+ */
+public final class DemoSettings {
+  private DemoSettings() {}
+
+  /** System properties for the agent. */
+  public static final Map<String, String> AGENT = Map.of(
+      "stallwatch.lock.wait.threshold", "500ms",
+      "stallwatch.permit.leak.threshold", "2s",
+      "stallwatch.blocks", "BlockRewriter#rewriteBlock=2s",
+      "otel.service.name", "rewrite-service");
+
+  /** Arguments for the service: a free port and the faults switched on ({@code none} for none). */
+  public static List<String> serviceArguments(String faults) {
+    return List.of("--server.port=0", "--rewrite.faults=" + ("none".equals(faults) ? "" : faults),
+        "--rewrite.metrics-report-interval=1s");
+  }
+
+  /** The line the service logs when it is ready, up to the port. */
+  public static final String LISTENING = "rewrite service listening on ws://";
+
+  /** The service's WebSocket address, read from its {@link #LISTENING} log line. */
+  public static java.net.URI urlFromLogLine(String line) {
+    int start = line.indexOf("ws://");
+    int end = line.indexOf("/rewrite", start);
+    return java.net.URI.create(line.substring(start, end) + "/rewrite");
+  }
+}
