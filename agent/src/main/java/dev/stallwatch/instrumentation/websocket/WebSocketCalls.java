@@ -54,8 +54,8 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private final LongHistogram sentSizes;
   /** The endpoint of messages sent outside any handler call (from an application thread of its own). */
   static final String OUTSIDE_HANDLERS = "(outside handlers)";
-  private static final Attributes OUTSIDE_HANDLERS_ATTRIBUTES = Attributes.of(WebSocketSite.ENDPOINT,
-      OUTSIDE_HANDLERS);
+  private static final MessageAttributes OUTSIDE_HANDLERS_MESSAGES = new MessageAttributes(
+      Attributes.of(WebSocketSite.ENDPOINT, OUTSIDE_HANDLERS), MESSAGE_TYPE);
 
   WebSocketCalls(WebSocketSites sites, InFlightOperations operations, HandlerErrors errors, Tracer tracer,
       Meter meter) {
@@ -117,7 +117,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
           String type = WebSocketObjects.type(message, method.messageType());
           long size = WebSocketObjects.size(message);
           builder.setAttribute(MESSAGE_TYPE, type);
-          Attributes attributes = site.endpointAttributes.toBuilder().put(MESSAGE_TYPE, type).build();
+          Attributes attributes = site.messageAttributes.of(type);
           receivedMessages.add(1, attributes);
           if (size >= 0) {
             builder.setAttribute(MESSAGE_SIZE, size);
@@ -181,7 +181,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
         attributes = attributes.toBuilder().put(ERROR_TYPE, thrown.getClass().getName()).build();
       }
       if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE) {
-        countSent(site.endpointAttributes, returned); // the container sends it as the reply
+        countSent(site.messageAttributes, returned); // the container sends it as the reply
       }
       operations.end(thread, op, now);
       span.end();
@@ -200,16 +200,15 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     Operation handler = thread.innermost(op -> op.key() instanceof WebSocketSite);
     if (handler != null) {
       WebSocketSite site = (WebSocketSite) handler.key();
-      countSent(site.endpointAttributes, message);
+      countSent(site.messageAttributes, message);
     } else {
-      countSent(OUTSIDE_HANDLERS_ATTRIBUTES, message);
+      countSent(OUTSIDE_HANDLERS_MESSAGES, message);
     }
   }
 
-  private void countSent(Attributes endpointAttributes, Object message) {
+  private void countSent(MessageAttributes endpoint, Object message) {
     long size = WebSocketObjects.size(message);
-    String type = WebSocketObjects.type(message, null);
-    Attributes attributes = endpointAttributes.toBuilder().put(MESSAGE_TYPE, type).build();
+    Attributes attributes = endpoint.of(WebSocketObjects.type(message, null));
     sentMessages.add(1, attributes);
     if (size >= 0) {
       sentSizes.record(size, attributes);

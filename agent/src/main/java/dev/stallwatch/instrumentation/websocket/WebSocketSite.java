@@ -25,6 +25,8 @@ final class WebSocketSite {
   final Attributes spanAttributes;
   /** {@code websocket.endpoint} alone: sessions and messages. */
   final Attributes endpointAttributes;
+  /** {@link #endpointAttributes} with each message type, for the message counters. */
+  final MessageAttributes messageAttributes;
   /** Endpoint and event: handler durations and errors. */
   final Attributes handlerAttributes;
   final Map<String, Object> details;
@@ -41,6 +43,7 @@ final class WebSocketSite {
     spanAttributes = Attributes.of(ENDPOINT, endpoint, EVENT, method.event().wireName,
         CODE_FUNCTION_NAME, qualifiedName, OPERATION_KIND, WebSockets.KIND);
     endpointAttributes = Attributes.of(ENDPOINT, endpoint);
+    messageAttributes = new MessageAttributes(endpointAttributes, WebSocketCalls.MESSAGE_TYPE);
     handlerAttributes = Attributes.of(ENDPOINT, endpoint, EVENT, method.event().wireName);
     details = Map.of("endpoint", endpoint, "event", method.event().wireName);
   }
