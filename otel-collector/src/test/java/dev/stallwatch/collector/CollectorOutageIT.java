@@ -69,10 +69,10 @@ class CollectorOutageIT {
           .hasSizeLessThan(20);
 
       Map<Integer, Long> ops = series(result.stdout(), "ops");
-      double before = mean(ops, 11, OUTAGE_STARTS);
+      double before = median(ops, 11, OUTAGE_STARTS);
       int outageFrom = OUTAGE_STARTS + 3;
       int outageTo = (int) (OUTAGE_STARTS + outageSeconds - 2);
-      double during = mean(ops, outageFrom, outageTo);
+      double during = median(ops, outageFrom, outageTo);
       System.out.printf("throughput: %.0f ops/s before, %.0f ops/s during the outage (%.1f%%)%n", before, during,
           100 * during / before);
       assertThat(during).as("throughput during the outage vs before").isGreaterThanOrEqualTo(0.95 * before);
@@ -107,11 +107,16 @@ class CollectorOutageIT {
     return values;
   }
 
-  private static double mean(Map<Integer, Long> values, int from, int to) {
+  /**
+   * The median ops/s of the window: on two shared cores a second or two of someone else's work (the container
+   * stopping and starting, a build) pulls a mean down by a few percent; the median is what the application sustained.
+   */
+  private static double median(Map<Integer, Long> values, int from, int to) {
     List<Long> window = new ArrayList<>(values.entrySet().stream()
-        .filter(e -> e.getKey() >= from && e.getKey() <= to).map(Map.Entry::getValue).toList());
+        .filter(e -> e.getKey() >= from && e.getKey() <= to).map(Map.Entry::getValue).sorted().toList());
     assertThat(window).as("samples from second " + from + " to " + to).hasSizeGreaterThan((to - from) / 2);
-    return window.stream().mapToLong(Long::longValue).average().orElseThrow();
+    int n = window.size();
+    return n % 2 == 1 ? window.get(n / 2) : (window.get(n / 2 - 1) + window.get(n / 2)) / 2.0;
   }
 
   private static long max(Map<Integer, Long> values, int from, int to) {
