@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stallwatch.sample.RewriteServiceUnderAgent;
-import dev.stallwatch.sample.load.LoadDriver;
 import dev.stallwatch.sample.rewrite.BlockRewriter;
 import dev.stallwatch.sample.rewrite.RewriteSocketHandler;
 import dev.stallwatch.testing.ForkedJvm;
@@ -12,7 +11,6 @@ import dev.stallwatch.testing.Jdk;
 import dev.stallwatch.testing.OtlpReceiver;
 import dev.stallwatch.testing.RunningJvm;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -94,9 +92,7 @@ class CollectorPipelineIT {
    */
   static void runRewriteService(RunningCollector collector, String faults, String... kinds) throws Exception {
     try (RunningJvm service = exportingTo(collector, RewriteServiceUnderAgent.service(Jdk.current(), faults)).start()) {
-      URI url = RewriteServiceUnderAgent.awaitListening(service);
-      LoadDriver.run(LoadDriver.Options.defaults(url).withDuration(Duration.ofSeconds(6))
-          .withDocumentTimeout(Duration.ofSeconds(3)));
+      RewriteServiceUnderAgent.drive(service, Duration.ofSeconds(6));
       for (String expected : kinds) {
         String kind = expected.split(":")[0];
         String words = expected.contains(":") ? expected.substring(kind.length() + 1) : "";

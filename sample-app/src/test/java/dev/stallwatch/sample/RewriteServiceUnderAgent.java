@@ -1,6 +1,8 @@
 package dev.stallwatch.sample;
 
 import dev.stallwatch.sample.demo.DemoSettings;
+import dev.stallwatch.sample.load.LoadDriver;
+import dev.stallwatch.sample.load.LoadReport;
 import dev.stallwatch.testing.ForkedJvm;
 import dev.stallwatch.testing.Jdk;
 import dev.stallwatch.testing.RunningJvm;
@@ -22,6 +24,11 @@ public final class RewriteServiceUnderAgent {
   /** Waits for the service to say where it listens. */
   public static URI awaitListening(RunningJvm service) throws InterruptedException {
     return DemoSettings.urlFromLogLine(service.awaitStdout(DemoSettings.LISTENING, Duration.ofSeconds(90)));
+  }
+
+  /** Waits for the service, then drives it with the demo's traffic for {@code duration}. */
+  public static LoadReport drive(RunningJvm service, Duration duration) throws InterruptedException {
+    return LoadDriver.run(DemoSettings.load(awaitListening(service), duration));
   }
 
   public static Path serviceJar() {

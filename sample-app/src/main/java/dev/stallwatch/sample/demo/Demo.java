@@ -115,8 +115,7 @@ public final class Demo {
     try {
       URI url = awaitListening(service, log);
       Duration duration = scenario == Scenario.HEALTHY ? Duration.ofSeconds(8) : Duration.ofSeconds(6);
-      LoadReport load = LoadDriver.run(LoadDriver.Options.defaults(url).withDuration(duration)
-          .withDocumentTimeout(Duration.ofSeconds(3)));
+      LoadReport load = LoadDriver.run(DemoSettings.load(url, duration));
       awaitDetections(scenario, detections);
       return new Outcome(scenario, load, readDetections(detections));
     } finally {

@@ -1,5 +1,6 @@
 package dev.stallwatch.sample.demo;
 
+import dev.stallwatch.sample.load.LoadDriver;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,15 @@ public final class DemoSettings {
   public static List<String> serviceArguments(String faults) {
     return List.of("--server.port=0", "--rewrite.faults=" + ("none".equals(faults) ? "" : faults),
         "--rewrite.metrics-report-interval=1s");
+  }
+
+  /**
+   * The demo's traffic: the load driver's defaults for {@code duration}, giving up on a document after 3 s so that a
+   * service a fault has stuck does not hold the run.
+   */
+  public static LoadDriver.Options load(java.net.URI url, java.time.Duration duration) {
+    return LoadDriver.Options.defaults(url).withDuration(duration)
+        .withDocumentTimeout(java.time.Duration.ofSeconds(3));
   }
 
   /** The line the service logs when it is ready, up to the port. */

@@ -33,16 +33,8 @@ public final class LoadDriver {
       return new Options(url, 8, Duration.ofSeconds(10), Duration.ZERO, 100_000, 5, Duration.ofSeconds(5));
     }
 
-    public Options withClients(int n) {
-      return new Options(url, n, duration, warmup, maxDocuments, sessionDocuments, documentTimeout);
-    }
-
     public Options withDuration(Duration d) {
       return new Options(url, clients, d, warmup, maxDocuments, sessionDocuments, documentTimeout);
-    }
-
-    public Options withWarmup(Duration w) {
-      return new Options(url, clients, duration, w, maxDocuments, sessionDocuments, documentTimeout);
     }
 
     public Options withDocumentTimeout(Duration t) {
@@ -164,13 +156,14 @@ public final class LoadDriver {
   }
 
   static Options parse(String[] args) {
+    Options defaults = Options.defaults(null);
     URI url = null;
-    int clients = 8;
-    Duration duration = Duration.ofSeconds(10);
-    Duration warmup = Duration.ZERO;
-    long max = 100_000;
-    int sessionDocuments = 5;
-    Duration timeout = Duration.ofSeconds(5);
+    int clients = defaults.clients();
+    Duration duration = defaults.duration();
+    Duration warmup = defaults.warmup();
+    long max = defaults.maxDocuments();
+    int sessionDocuments = defaults.sessionDocuments();
+    Duration timeout = defaults.documentTimeout();
     for (int i = 0; i + 1 < args.length; i += 2) {
       String value = args[i + 1];
       switch (args[i]) {

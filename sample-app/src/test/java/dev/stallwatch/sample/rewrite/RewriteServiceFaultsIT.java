@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stallwatch.sample.RewriteServiceUnderAgent;
-import dev.stallwatch.sample.load.LoadDriver;
 import dev.stallwatch.sample.load.LoadReport;
 import dev.stallwatch.testing.Jdk;
 import dev.stallwatch.testing.RunningJvm;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +33,7 @@ class RewriteServiceFaultsIT {
   @MethodSource("jdks")
   void healthyTrafficIsServedAndNothingIsReported(Jdk jdk) throws Exception {
     try (RunningJvm service = RewriteServiceUnderAgent.service(jdk, "none").start()) {
-      LoadReport load = drive(service, Duration.ofSeconds(10));
+      LoadReport load = RewriteServiceUnderAgent.drive(service, Duration.ofSeconds(10));
       Thread.sleep(1_500);
       // The traffic holds the traps: provider calls that time out and give their slot back, blocks the provider
       // rejects and that are split instead, idle provider and Tomcat threads, a billing write outside the lock.
@@ -50,7 +48,7 @@ class RewriteServiceFaultsIT {
   @MethodSource("jdks")
   void aProviderSlotLostOnTheTimeoutPathIsAPermitLeakAtTheAcquiringLine(Jdk jdk) throws Exception {
     try (RunningJvm service = RewriteServiceUnderAgent.service(jdk, "permit-leak").start()) {
-      drive(service, DRIVE);
+      RewriteServiceUnderAgent.drive(service, DRIVE);
       JsonNode leak = service.awaitDetection("permit_leak", DETECTION);
       assertThat(leak.path("acquiredAt").asText()).startsWith(BlockRewriter.class.getName() + ".callProvider(");
       assertThat(leak.path("stack").get(0).asText()).contains("BlockRewriter.callProvider(");
@@ -62,7 +60,7 @@ class RewriteServiceFaultsIT {
   @MethodSource("jdks")
   void theMetricsSummaryTakingItsOwnSemaphoreTwiceIsADeadlockOfOneThread(Jdk jdk) throws Exception {
     try (RunningJvm service = RewriteServiceUnderAgent.service(jdk, "metrics-self-deadlock").start()) {
-      drive(service, DRIVE);
+      RewriteServiceUnderAgent.drive(service, DRIVE);
       JsonNode deadlock = service.awaitDetection("deadlock", DETECTION);
       assertThat(deadlock.path("message").asText()).contains("\"metrics-reporter\"", "waiting for itself");
       assertThat(frames(deadlock.path("threads").get(0).path("stack")))
@@ -77,7 +75,7 @@ class RewriteServiceFaultsIT {
   @MethodSource("jdks")
   void theJanitorAndAClosingSessionLockingInOppositeOrdersIsADeadlockNamingBoth(Jdk jdk) throws Exception {
     try (RunningJvm service = RewriteServiceUnderAgent.service(jdk, "lock-order-deadlock").start()) {
-      drive(service, DRIVE);
+      RewriteServiceUnderAgent.drive(service, DRIVE);
       JsonNode deadlock = service.awaitDetection("deadlock", DETECTION);
       List<JsonNode> threads = StreamSupport.stream(deadlock.path("threads").spliterator(), false).toList();
       assertThat(threads).hasSize(2);
@@ -96,7 +94,7 @@ class RewriteServiceFaultsIT {
   @MethodSource("jdks")
   void aBlockRetriedForTenSecondsIsARunawayWhileItRuns(Jdk jdk) throws Exception {
     try (RunningJvm service = RewriteServiceUnderAgent.service(jdk, "runaway-block").start()) {
-      drive(service, DRIVE);
+      RewriteServiceUnderAgent.drive(service, DRIVE);
       JsonNode runaway = service.awaitDetection(d -> "runaway".equals(d.path("kind").asText())
           && !d.path("message").asText().contains("ended"), DETECTION);
       assertThat(runaway.path("message").asText()).contains(BlockRewriter.class.getName() + ".rewriteBlock");
@@ -109,7 +107,7 @@ class RewriteServiceFaultsIT {
   @MethodSource("jdks")
   void aHandlerThatThrowsIsAWebSocketErrorAndTheClientSees1011(Jdk jdk) throws Exception {
     try (RunningJvm service = RewriteServiceUnderAgent.service(jdk, "handler-crash").start()) {
-      LoadReport load = drive(service, DRIVE);
+      LoadReport load = RewriteServiceUnderAgent.drive(service, DRIVE);
       assertThat(load.closedByServer()).as(load.describe()).containsKey(1011);
       JsonNode error = service.awaitDetection("websocket_error", DETECTION);
       assertThat(error.path("exception").asText()).isEqualTo("java.lang.NullPointerException");
@@ -123,19 +121,13 @@ class RewriteServiceFaultsIT {
   @MethodSource("jdks")
   void aSlowWriteUnderTheUsageLockIsALockWaitNamingTheHolderAndItsSlowCall(Jdk jdk) throws Exception {
     try (RunningJvm service = RewriteServiceUnderAgent.service(jdk, "hot-lock").start()) {
-      drive(service, Duration.ofSeconds(8));
+      RewriteServiceUnderAgent.drive(service, Duration.ofSeconds(8));
       JsonNode wait = service.awaitDetection("lock_wait", DETECTION);
       assertThat(wait.path("lockClass").asText()).isEqualTo("java.util.concurrent.locks.ReentrantLock");
       assertThat(frames(wait.path("stack"))).anyMatch(f -> f.contains("UsageAccounting.charge("));
       assertThat(frames(wait.path("owner").path("stack"))).anyMatch(f -> f.contains("BillingStore.write("));
       assertOnlyKinds(service, "lock_wait");
     }
-  }
-
-  private static LoadReport drive(RunningJvm service, Duration duration) throws InterruptedException {
-    URI url = RewriteServiceUnderAgent.awaitListening(service);
-    return LoadDriver.run(LoadDriver.Options.defaults(url).withDuration(duration)
-        .withDocumentTimeout(Duration.ofSeconds(3)));
   }
 
   private static List<String> frames(JsonNode stack) {
