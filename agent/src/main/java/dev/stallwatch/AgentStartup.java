@@ -8,6 +8,7 @@ import dev.stallwatch.detect.Detections;
 import dev.stallwatch.detect.InFlightOperations;
 import dev.stallwatch.detect.LockEngine;
 import dev.stallwatch.detect.MonitorContention;
+import dev.stallwatch.detect.MonitorWaits;
 import dev.stallwatch.detect.RunawayDetector;
 import dev.stallwatch.detect.Watchdog;
 import dev.stallwatch.instrumentation.blocks.Blocks;
@@ -58,8 +59,9 @@ public final class AgentStartup {
     LockInstrumentation.install(instrumentation, AgentStartup.class.getClassLoader(), permitSites);
     watchdog.every(LOCK_SCAN_INTERVAL,
         new LockEngine(config, detections, permitSites, new LockMetrics(telemetry.meter())));
-    MonitorContention monitors = withAgentContextLoader(
-        () -> MonitorContention.start(detections, config.lockWaitThreshold()));
+    MonitorContention monitors = MonitorContention.create(detections, config.lockWaitThreshold());
+    watchdog.every(LOCK_SCAN_INTERVAL,
+        new MonitorWaits(detections, config.lockWaitThreshold(), monitors::startForVirtualThreads));
 
     // Operations (block methods, WebSocket handler calls) and the runaway watchdog that watches them.
     InFlightOperations operations = RunawayDetector.install(detections, telemetry.meter(), watchdog);
@@ -92,14 +94,16 @@ public final class AgentStartup {
   }
 
   /**
-   * Lets the watchdog read lock owners and a semaphore's synchronizer, which the JDK keeps protected or private. Opens
-   * the two packages to the agent's own class loader only; the application sees no change.
+   * Lets the watchdog read lock owners and a semaphore's synchronizer, which the JDK keeps protected or private, and
+   * list the JVM's threads without stacks ({@code Thread.getThreads}). Opens the three packages to the agent's own
+   * class loader only; the application sees no change.
    */
   private static void openLockInternals(Instrumentation instrumentation) {
     Module agent = AgentStartup.class.getModule();
     Module javaBase = Object.class.getModule();
     instrumentation.redefineModule(javaBase, Set.of(), Map.of(),
-        Map.of("java.util.concurrent", Set.of(agent), "java.util.concurrent.locks", Set.of(agent)), Set.of(), Map.of());
+        Map.of("java.lang", Set.of(agent), "java.util.concurrent", Set.of(agent), "java.util.concurrent.locks",
+            Set.of(agent)), Set.of(), Map.of());
   }
 
   private static List<DetectionSink> sinks(StallwatchConfig config, Telemetry telemetry) {

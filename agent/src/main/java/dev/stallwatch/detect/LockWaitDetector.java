@@ -25,6 +25,10 @@ final class LockWaitDetector {
   private final SiteRateLimiter rateLimiter = new SiteRateLimiter(10_000);
   private final Set<String> selfDeadlocksReported = new LinkedHashSet<>();
   private Set<StallwatchThreadState> selfDeadlockedStates = Set.of();
+  /** Waits reported and not yet over, to say once when they are. */
+  private final Map<StallwatchThreadState, Reported> reported = new java.util.HashMap<>();
+
+  private record Reported(Object lock, long sequence, long sinceMillis, String what, String site, Detection report) {}
 
   LockWaitDetector(Detections detections, Duration threshold) {
     this.detections = detections;
@@ -80,10 +84,35 @@ final class LockWaitDetector {
       if (suppressed < 0) {
         continue;
       }
-      detections.report(lockWait(waiter, state, lock, semaphore, holders, waited, stack, suppressed, site));
+      Detection report = lockWait(waiter, state, lock, semaphore, holders, waited, stack, suppressed, site);
+      detections.report(report);
+      reported.put(state, new Reported(lock, sequence, nowMillis - waited, what(state, lock, semaphore),
+          keyFrame == null ? "?" : keyFrame, report));
     }
+    reportEnded(nowMillis);
     selfDeadlocksReported.retainAll(stillSelfDeadlocked);
     selfDeadlockedStates = selfDeadlockedNow;
+  }
+
+  /** A reported wait is over once its thread waits for nothing else or has begun another wait. */
+  private void reportEnded(long nowMillis) {
+    for (var it = reported.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      StallwatchThreadState state = entry.getKey();
+      Reported r = entry.getValue();
+      if (state.waitingOn == r.lock() && state.waitSequence == r.sequence() && state.thread.get() != null) {
+        continue;
+      }
+      it.remove();
+      detections.report(LockWaitEnded.of(r.report(), r.what(), nowMillis - r.sinceMillis(),
+          rateLimiter.takeSuppressed(r.site())));
+    }
+  }
+
+  private static String what(StallwatchThreadState state, Object lock, Semaphore semaphore) {
+    Object shown = semaphore != null ? semaphore : lock;
+    return ("for " + LockNames.acquisition(shown, state.waitKind) + " " + LockNames.identity(shown))
+        .replace("  ", " ");
   }
 
   /**
@@ -136,6 +165,7 @@ final class LockWaitDetector {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("lock", LockNames.identity(shown));
     details.put("lockClass", LockNames.lockClass(shown.getClass()));
+    details.put("phase", "waiting");
     details.put("waitedMillis", waited);
     details.put("thresholdMillis", thresholdMillis);
     StringBuilder message = new StringBuilder("Thread \"").append(waiter.getName()).append("\" has waited ")

@@ -19,10 +19,14 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
- * Waits to enter a {@code synchronized} block or method, from the JVM's own flight recorder: only
- * {@code jdk.JavaMonitorEnter} events longer than the lock-wait threshold are recorded, so the cost is nothing until
- * a thread has already waited that long. The JVM emits the event when the wait ends, so monitor waits are reported
- * after the fact (about a second later), naming the previous owner the JVM recorded.
+ * Waits of <em>virtual</em> threads to enter a {@code synchronized} block or method, from the JVM's flight recorder.
+ * Platform threads are watched live by {@link MonitorWaits}; virtual threads cannot be, since the JVM does not list
+ * them as threads (and on JDK 24+ a virtual thread blocked on a monitor is not even mounted on a carrier). The
+ * recorder's {@code jdk.JavaMonitorEnter} event covers them, but only when the wait ends, so these are reported
+ * after the fact ({@code phase: "waited"}), naming the previous owner the JVM recorded. Only events longer than the
+ * lock-wait threshold are recorded, so the recorder costs nothing per wait until a thread has already waited that
+ * long; and it is started only once the program has begun to use virtual threads ({@link MonitorWaits} tells), so a
+ * program without them never pays for a recorder at all.
  */
 public final class MonitorContention {
   private static final String EVENT = "jdk.JavaMonitorEnter";
@@ -30,14 +34,13 @@ public final class MonitorContention {
   private final Detections detections;
   private final Duration threshold;
   private final SiteRateLimiter rateLimiter = new SiteRateLimiter(10_000);
-  /** How long after start-up the recorder starts; monitor waits that begin earlier are not seen. */
-  static final Duration START_DELAY = Duration.ofSeconds(1);
   /** How long the shutdown hook waits for a recorder that is still starting. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
   private final Object lifecycle = new Object();
   private final CountDownLatch started = new CountDownLatch(1);
   private boolean closing;
+  private boolean streamerStarted;
   private boolean starting;
   private RecordingStream stream;
 
@@ -46,23 +49,30 @@ public final class MonitorContention {
     this.threshold = threshold;
   }
 
+  public static MonitorContention create(Detections detections, Duration threshold) {
+    return new MonitorContention(detections, threshold);
+  }
+
   /**
-   * Streams on a daemon thread of the agent's own ({@code stallwatch-monitors}), after {@link #START_DELAY}: starting
-   * the flight recorder takes a few hundred milliseconds that must not delay the application, a short-lived program
-   * should not pay for it at all, and {@code RecordingStream.startAsync} would start a non-daemon thread that keeps
-   * the JVM from exiting.
+   * Starts streaming on a daemon thread of the agent's own ({@code stallwatch-monitors}); the first call only.
+   * Starting the recorder takes a few hundred milliseconds that must not delay the caller, and
+   * {@code RecordingStream.startAsync} would start a non-daemon thread that keeps the JVM from exiting.
    */
-  public static MonitorContention start(Detections detections, Duration threshold) {
-    MonitorContention contention = new MonitorContention(detections, threshold);
-    Thread streamer = new Thread(contention::stream, "stallwatch-monitors");
+  public void startForVirtualThreads() {
+    synchronized (lifecycle) {
+      if (closing || streamerStarted) {
+        return;
+      }
+      streamerStarted = true;
+    }
+    Thread streamer = new Thread(this::stream, "stallwatch-monitors");
     streamer.setDaemon(true);
+    streamer.setContextClassLoader(MonitorContention.class.getClassLoader());
     streamer.start();
-    return contention;
   }
 
   private void stream() {
     try {
-      Thread.sleep(START_DELAY.toMillis());
       RecordingStream recording;
       synchronized (lifecycle) {
         if (closing) {
@@ -78,11 +88,11 @@ public final class MonitorContention {
       try (recording) {
         recording.start();
       }
-    } catch (InterruptedException | IllegalStateException shuttingDown) {
+    } catch (IllegalStateException shuttingDown) {
       // the JVM began to exit before or while the recorder started
     } catch (Throwable t) {
       AgentLog.line("monitor contention: the flight recorder could not be started, so waits on synchronized "
-          + "blocks are not reported (" + t + ")");
+          + "blocks by virtual threads are not reported (" + t + ")");
     } finally {
       started.countDown();
     }
@@ -124,8 +134,8 @@ public final class MonitorContention {
   private void onMonitorEnter(RecordedEvent event) {
     try {
       RecordedThread waiter = event.getThread();
-      if (waiter == null || isAgentThread(waiter.getJavaName())) {
-        return;
+      if (waiter == null || !isVirtual(waiter)) {
+        return; // platform threads are reported live by MonitorWaits
       }
       List<String> stack = frames(event.getStackTrace());
       String keyFrame = Stacks.keyFrame(stack);
@@ -139,11 +149,14 @@ public final class MonitorContention {
     }
   }
 
-  private static boolean isAgentThread(String name) {
-    return name == null || name.startsWith("stallwatch-") || name.startsWith("JFR ");
+  /** {@code RecordedThread.isVirtual()} is JDK 21 API; the field it reads is there on every JDK that has it. */
+  private static boolean isVirtual(RecordedThread thread) {
+    return thread.hasField("virtual") && thread.getBoolean("virtual");
   }
 
   private Detection describe(RecordedEvent event, RecordedThread waiter, List<String> stack, long suppressed) {
+    String name = waiter.getJavaName() == null || waiter.getJavaName().isEmpty()
+        ? "#" + waiter.getJavaThreadId() : waiter.getJavaName();
     RecordedClass monitorClass = event.getClass("monitorClass");
     String lock = (monitorClass == null ? "java.lang.Object" : monitorClass.getName()) + "@0x"
         + Long.toHexString(event.getLong("address"));
@@ -152,9 +165,11 @@ public final class MonitorContention {
     details.put("lock", lock);
     details.put("lockClass", monitorClass == null ? "java.lang.Object" : monitorClass.getName());
     details.put("monitor", true);
+    details.put("virtual", true);
+    details.put("phase", "waited");
     details.put("waitedMillis", waited);
     details.put("thresholdMillis", threshold.toMillis());
-    StringBuilder message = new StringBuilder("Thread \"").append(waiter.getJavaName()).append("\" waited ")
+    StringBuilder message = new StringBuilder("Virtual thread \"").append(name).append("\" waited ")
         .append(Durations.format(Duration.ofMillis(waited))).append(" to enter synchronized on ").append(lock);
     RecordedThread previousOwner = event.getThread("previousOwner");
     if (previousOwner != null) {
@@ -166,7 +181,7 @@ public final class MonitorContention {
       details.put("suppressed", suppressed);
       message.append(" (").append(suppressed).append(" similar waits at this site were not reported)");
     }
-    return Detection.of(DetectionKind.LOCK_WAIT, waiter.getJavaName(), message.toString(), stack, details);
+    return Detection.of(DetectionKind.LOCK_WAIT, name, message.toString(), stack, details);
   }
 
   /** The previous owner as the JVM named it, with its state and stack now, if it is still alive. */

@@ -34,4 +34,15 @@ public final class SiteRateLimiter {
     state[1] = 0;
     return suppressed;
   }
+
+  /** How many reports for {@code site} were held back since the last one got through; counts them as said. */
+  public long takeSuppressed(String site) {
+    long[] state = site == null ? null : lastReportAndSuppressed.get(site);
+    if (state == null) {
+      return 0;
+    }
+    long suppressed = state[1];
+    state[1] = 0;
+    return suppressed;
+  }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class Watchdog {
   public static final String THREAD_NAME = "stallwatch-watchdog";
   private static final long CLOCK_TICK_MILLIS = 50;
+  private static final long STOP_GRACE_MILLIS = 500;
 
   private final ScheduledExecutorService scheduler;
 
@@ -37,7 +38,17 @@ public final class Watchdog {
     scheduler.scheduleWithFixedDelay(new Guarded(task), millis, millis, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Lets a scan in progress finish (a detection half written to its sinks is worse than a late exit), waiting at most
+   * {@code STOP_GRACE_MILLIS}, then stops the thread.
+   */
   public void stop() {
+    scheduler.shutdown();
+    try {
+      scheduler.awaitTermination(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     scheduler.shutdownNow();
   }
 

@@ -4,12 +4,12 @@ import dev.stallwatch.AgentLog;
 import dev.stallwatch.config.ConfigKey;
 import dev.stallwatch.detect.Detection;
 import dev.stallwatch.detect.DetectionSink;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Appends each detection as one JSON object per line ({@code stallwatch.detections.file}), flushed at once so that a
@@ -29,8 +29,9 @@ public final class JsonLinesSink implements DetectionSink, AutoCloseable {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      return new JsonLinesSink(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-          StandardOpenOption.WRITE));
+      // A FileOutputStream, not Files.newOutputStream: that one is an interruptible channel, which closes itself for
+      // good when the writing thread is interrupted (as the watchdog is when the JVM shuts down mid-report).
+      return new JsonLinesSink(new FileOutputStream(file.toFile(), true));
     } catch (IOException | RuntimeException e) {
       AgentLog.line("config: " + ConfigKey.DETECTIONS_FILE.key() + "=" + file + " cannot be written (" + e
           + "); detections are not written to a file");

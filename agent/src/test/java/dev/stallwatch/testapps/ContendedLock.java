@@ -21,11 +21,6 @@ public final class ContendedLock {
   public static void main(String[] args) throws Exception {
     String kind = args[0];
     long holdMillis = Long.parseLong(args[1]);
-    if (kind.equals("monitor")) {
-      // Monitor waits come from the flight recorder, which the agent starts in the background: a wait that began
-      // before it was recording is not seen, so give it time, as any long-running service would.
-      Thread.sleep(3_000);
-    }
     CountDownLatch held = new CountDownLatch(1);
     Thread holder = new Thread(() -> flushUnderLock(kind, holdMillis, held), "metrics-flusher");
     holder.start();
@@ -36,7 +31,7 @@ public final class ContendedLock {
     System.out.println("wait ended at " + System.currentTimeMillis());
     holder.join();
     if (args.length > 2) {
-      Thread.sleep(Long.parseLong(args[2])); // flight recorder events arrive about a second after the fact
+      Thread.sleep(Long.parseLong(args[2]));
     }
   }
 
