@@ -19,14 +19,17 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
- * Waits of <em>virtual</em> threads to enter a {@code synchronized} block or method, from the JVM's flight recorder.
- * Platform threads are watched live by {@link MonitorWaits}; virtual threads cannot be, since the JVM does not list
- * them as threads (and on JDK 24+ a virtual thread blocked on a monitor is not even mounted on a carrier). The
- * recorder's {@code jdk.JavaMonitorEnter} event covers them, but only when the wait ends, so these are reported
- * after the fact ({@code phase: "waited"}), naming the previous owner the JVM recorded. Only events longer than the
- * lock-wait threshold are recorded, so the recorder costs nothing per wait until a thread has already waited that
- * long; and it is started only once the program has begun to use virtual threads ({@link MonitorWaits} tells), so a
- * program without them never pays for a recorder at all.
+ * Waits of <em>virtual</em> threads to enter a {@code synchronized} block or method on JDK 21 to 23, from the JVM's
+ * flight recorder. Platform threads are watched live by {@link MonitorWaits}; virtual threads cannot be, since the JVM
+ * does not list them as threads. On JDK 21-23 a virtual thread blocked on a monitor pins its carrier and the recorder's
+ * {@code jdk.JavaMonitorEnter} event covers it, but only when the wait ends, so these are reported after the fact
+ * ({@code phase: "waited"}), naming the previous owner the JVM recorded. From JDK 24 a virtual thread blocked on a
+ * monitor unmounts instead, and the JVM emits no such event for it (checked on 25.0.3): nothing the JVM offers shows
+ * those waits, which {@link #startForVirtualThreads} says once on stderr.
+ *
+ * <p>Only events longer than the lock-wait threshold are recorded, so the recorder costs nothing per wait until a
+ * thread has already waited that long; and it is started only once the program has begun to use virtual threads
+ * ({@link MonitorWaits} tells), so a program without them never pays for a recorder at all.
  */
 public final class MonitorContention {
   private static final String EVENT = "jdk.JavaMonitorEnter";
@@ -41,6 +44,8 @@ public final class MonitorContention {
   private final CountDownLatch started = new CountDownLatch(1);
   private boolean closing;
   private boolean streamerStarted;
+  /** From this JDK on, a virtual thread blocked on a monitor unmounts and the recorder no longer sees its wait. */
+  private static final int FIRST_UNMOUNTING_JDK = 24;
   private boolean starting;
   private RecordingStream stream;
 
@@ -64,6 +69,12 @@ public final class MonitorContention {
         return;
       }
       streamerStarted = true;
+    }
+    if (Runtime.version().feature() >= FIRST_UNMOUNTING_JDK) {
+      AgentLog.line("this program uses virtual threads: their waits to enter synchronized are not reported on JDK "
+          + Runtime.version().feature() + " (the JVM shows no such wait of an unmounted virtual thread); their "
+          + "java.util.concurrent lock waits and every platform thread's monitor waits are");
+      return;
     }
     Thread streamer = new Thread(this::stream, "stallwatch-monitors");
     streamer.setDaemon(true);

@@ -10,6 +10,7 @@ import dev.stallwatch.testing.RunningJvm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -114,6 +115,25 @@ class MonitorWaitDetectionIT {
       assertThat(ended).hasSize(1);
       assertThat(ended.get(0).get("suppressed").asLong()).isEqualTo(4);
       assertThat(ended.get(0).get("message").asText()).contains("4 similar waits at this site meanwhile");
+    }
+  }
+
+  /**
+   * On JDK 24+ a virtual thread blocked on a monitor unmounts and the JVM reports nothing about it (no thread listing,
+   * no flight-recorder event): the agent says so once instead of staying silent. On JDK 21-23 the flight recorder
+   * covers it after the fact; this project's machines have no JDK 21-23 to test that on.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void aVirtualThreadsMonitorWaitOnJdk24AndLaterIsSaidToBeInvisible(Jdk jdk) throws Exception {
+    Assumptions.assumeTrue(jdk.feature() >= 24, "virtual threads unmount on monitors from JDK 24");
+    try (RunningJvm app = ForkedJvm.run(jdk, MonitorWaitScenarios.class, "virtual")
+        .property("stallwatch.lock.wait.threshold", "500ms")
+        .start()) {
+      app.awaitStdout("done", Duration.ofSeconds(20));
+      app.awaitStderrMatching(".*uses virtual threads: their waits to enter synchronized are not reported.*",
+          Duration.ofSeconds(5));
+      assertThat(app.detections("lock_wait")).as("the JVM shows the wait nowhere").isEmpty();
     }
   }
 

@@ -18,6 +18,8 @@ import java.util.concurrent.Executors;
  *   <li>{@code startup}: right at start, three threads wait about 750 ms for a monitor "bootstrap" holds.
  *   <li>{@code ends}: "request-handler" waits 2 s for "metrics-flusher", then the program lingers 2 s.
  *   <li>{@code many}: five request threads wait 2.5 s at one site for one monitor, then linger 2 s.
+ *   <li>{@code virtual} (JDK 21+): a virtual thread waits 2 s for a monitor "metrics-flusher" holds, then the
+ *       program lingers 3 s; before that, virtual threads have run for a second, as in a service that uses them.
  *   <li>{@code traps}: nothing that is a lock wait: a long {@code Object.wait} then a quick re-entry after notify, a
  *       monitor taken in turns 100 ms at a time by two threads (each wait short, the total long), idle pools.
  * </ul>
@@ -39,6 +41,7 @@ public final class MonitorWaitScenarios {
         Thread.sleep(2_000);
       }
       case "traps" -> traps();
+      case "virtual" -> virtualWaiter();
       default -> throw new IllegalArgumentException(args[0]);
     }
     System.out.println("done");
@@ -110,6 +113,27 @@ public final class MonitorWaitScenarios {
     synchronized (monitor) {
       monitor.hashCode();
     }
+  }
+
+  private static void virtualWaiter() throws Exception {
+    ExecutorService virtualThreads =
+        (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    virtualThreads.submit(() -> { }).get();
+    Thread.sleep(1_000);
+    Object monitor = new Object();
+    CountDownLatch held = new CountDownLatch(1);
+    Thread holder = new Thread(() -> {
+      synchronized (monitor) {
+        held.countDown();
+        sleep(2_000);
+      }
+    }, "metrics-flusher");
+    holder.start();
+    held.await();
+    virtualThreads.submit(() -> enter(monitor)).get();
+    System.out.println("wait ended at " + System.currentTimeMillis());
+    Thread.sleep(3_000);
+    virtualThreads.shutdown();
   }
 
   private static void traps() throws Exception {
