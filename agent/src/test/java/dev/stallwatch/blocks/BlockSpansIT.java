@@ -1,4 +1,4 @@
-package dev.stallwatch.instrumentation.blocks;
+package dev.stallwatch.blocks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

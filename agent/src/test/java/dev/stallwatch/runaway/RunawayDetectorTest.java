@@ -1,7 +1,10 @@
-package dev.stallwatch.detect;
+package dev.stallwatch.runaway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stallwatch.report.Detection;
+import dev.stallwatch.report.DetectionKind;
+import dev.stallwatch.report.Detections;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;

@@ -1,4 +1,4 @@
-package dev.stallwatch.telemetry;
+package dev.stallwatch.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

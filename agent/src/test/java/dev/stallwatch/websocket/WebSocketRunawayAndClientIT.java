@@ -1,4 +1,4 @@
-package dev.stallwatch.instrumentation.websocket;
+package dev.stallwatch.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

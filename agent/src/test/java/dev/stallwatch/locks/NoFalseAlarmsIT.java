@@ -1,4 +1,4 @@
-package dev.stallwatch.detect;
+package dev.stallwatch.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

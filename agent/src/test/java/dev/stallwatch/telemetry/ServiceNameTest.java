@@ -1,4 +1,4 @@
-package dev.stallwatch;
+package dev.stallwatch.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

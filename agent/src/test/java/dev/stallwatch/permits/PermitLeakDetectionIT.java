@@ -1,4 +1,4 @@
-package dev.stallwatch.detect;
+package dev.stallwatch.permits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
