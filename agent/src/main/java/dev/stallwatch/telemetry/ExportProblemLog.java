@@ -1,6 +1,6 @@
 package dev.stallwatch.telemetry;
 
-import dev.stallwatch.AgentLog;
+import dev.stallwatch.log.AgentLog;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.HashMap;
 import java.util.Map;

@@ -138,17 +138,17 @@ public class DetectionBenchmarks {
     Object logger = telemetryType.getMethod("logger").invoke(telemetry);
     Object meter = telemetryType.getMethod("meter").invoke(telemetry);
 
-    Class<?> jsonLines = type("dev.stallwatch.telemetry.JsonLinesSink");
+    Class<?> jsonLines = type("dev.stallwatch.report.JsonLinesSink");
     List<Object> sinks = new ArrayList<>();
-    sinks.add(type("dev.stallwatch.telemetry.StderrSink").getConstructor().newInstance());
+    sinks.add(type("dev.stallwatch.report.StderrSink").getConstructor().newInstance());
     sinks.add(jsonLines.getMethod("open", Path.class).invoke(null, Paths.get("/dev/null")));
-    sinks.add(construct("dev.stallwatch.telemetry.OtlpLogSink", logger));
-    sinks.add(construct("dev.stallwatch.telemetry.DetectionCounterSink", meter));
-    sinks.add(type("dev.stallwatch.telemetry.SpanEventSink").getConstructor().newInstance());
+    sinks.add(construct("dev.stallwatch.report.OtlpLogSink", logger));
+    sinks.add(construct("dev.stallwatch.report.DetectionCounterSink", meter));
+    sinks.add(type("dev.stallwatch.report.SpanEventSink").getConstructor().newInstance());
 
-    Class<?> detectionsType = type("dev.stallwatch.detect.Detections");
-    Class<?> detectionType = type("dev.stallwatch.detect.Detection");
-    Class<?> kindType = type("dev.stallwatch.detect.DetectionKind");
+    Class<?> detectionsType = type("dev.stallwatch.report.Detections");
+    Class<?> detectionType = type("dev.stallwatch.report.Detection");
+    Class<?> kindType = type("dev.stallwatch.report.DetectionKind");
     lockWait = kindType.getField("LOCK_WAIT").get(null);
     newDetection = lookup.findStatic(detectionType, "of",
         MethodType.methodType(detectionType, kindType, String.class, String.class, List.class, Map.class));

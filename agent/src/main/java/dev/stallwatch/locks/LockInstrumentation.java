@@ -1,0 +1,68 @@
+package dev.stallwatch.locks;
+
+import dev.stallwatch.bootstrap.StallwatchCallSite;
+import dev.stallwatch.bootstrap.StallwatchLockWaits;
+import dev.stallwatch.bootstrap.StallwatchPermits;
+import dev.stallwatch.bootstrap.StallwatchRegistry;
+import dev.stallwatch.log.AgentLog;
+import dev.stallwatch.permits.CallSites;
+import dev.stallwatch.permits.SemaphoreCallSiteRewriter;
+import java.lang.instrument.Instrumentation;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * Installs the lock engine's bytecode changes: hooks in the slow paths of the JDK's synchronizers (retransformed,
+ * see {@link JdkLockTransformer}) and the rewriting of the application's Semaphore call sites
+ * ({@link SemaphoreCallSiteRewriter}).
+ */
+public final class LockInstrumentation {
+  private LockInstrumentation() {}
+
+  public static void install(Instrumentation instrumentation, ClassLoader agentLoader, CallSites sites) {
+    prepareHooks(agentLoader);
+    JdkLockTransformer jdkLocks = new JdkLockTransformer();
+    instrumentation.addTransformer(jdkLocks, true);
+    try {
+      instrumentation.retransformClasses(AbstractQueuedSynchronizer.class, AbstractQueuedLongSynchronizer.class,
+          StampedLock.class, Semaphore.class);
+    } catch (Throwable t) {
+      AgentLog.line("lock instrumentation: the JDK's lock classes could not be retransformed, so lock waits are not "
+          + "seen (" + t + ")");
+    } finally {
+      // Nothing else ever needs these hooks: the transformer leaves every later class alone anyway.
+      instrumentation.removeTransformer(jdkLocks);
+    }
+    instrumentation.addTransformer(new SemaphoreCallSiteRewriter(agentLoader, sites), false);
+    StallwatchPermits.enable();
+  }
+
+  /**
+   * Initialises every hook class now, on the agent's thread, so that no class initialisation (with its own locks)
+   * ever happens for the first time inside an application's lock slow path.
+   */
+  private static void prepareHooks(ClassLoader agentLoader) {
+    StallwatchRegistry.setAgentLoader(agentLoader);
+    StallwatchLockWaits.track(new Class<?>[] {
+        syncClass(ReentrantLock.class, "NonfairSync"), syncClass(ReentrantLock.class, "FairSync"),
+        syncClass(ReentrantReadWriteLock.class, "NonfairSync"), syncClass(ReentrantReadWriteLock.class, "FairSync"),
+        syncClass(Semaphore.class, "NonfairSync"), syncClass(Semaphore.class, "FairSync")});
+    StallwatchRegistry.first(); // no current(): this thread is the application's main thread, not to be registered yet
+    StallwatchLockWaits.acquireEnds();
+    StallwatchCallSite.firstApplicationFrame();
+    StallwatchPermits.pollForeignRelease();
+  }
+
+  private static Class<?> syncClass(Class<?> lockClass, String simpleName) {
+    for (Class<?> nested : lockClass.getDeclaredClasses()) {
+      if (nested.getSimpleName().equals(simpleName)) {
+        return nested;
+      }
+    }
+    throw new IllegalStateException(lockClass.getName() + " has no nested " + simpleName + " on this JDK");
+  }
+}

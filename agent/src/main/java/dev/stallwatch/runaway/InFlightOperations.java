@@ -1,0 +1,187 @@
+package dev.stallwatch.runaway;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Every instrumented operation running right now, of every kind (block methods, later WebSocket handler calls), for
+ * the runaway watchdog ({@link RunawayDetector}) and the in-flight gauge.
+ *
+ * <p>The hot path touches only the calling thread's own record (a thread-local stack of its operations); the global
+ * set of records changes once per thread, when its first operation starts, and the watchdog drops the records of
+ * threads that have ended. No lock, no shared counter per call.
+ */
+public final class InFlightOperations {
+  /** Set on an operation's span when it was reported as a runaway, before the span ends. */
+  public static final AttributeKey<Boolean> RUNAWAY_ATTRIBUTE = AttributeKey.booleanKey("stallwatch.runaway");
+
+  private final Set<PerThread> threads = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<PerThread> current = ThreadLocal.withInitial(this::register);
+  private volatile Consumer<Operation> endedRunaways = op -> {};
+
+  /** One thread's operations, innermost last. Written by its thread only; read by the watchdog. */
+  public static final class PerThread {
+    private final Thread thread;
+    private Operation[] stack = new Operation[4];
+    /** Published count of {@link #stack}: the owner writes the slot first, then this. */
+    private volatile int depth;
+    /** True while the agent itself runs on this thread, so that nothing it calls is tracked in turn. */
+    private boolean busy;
+
+    PerThread(Thread thread) {
+      this.thread = thread;
+    }
+
+    /** Whether an operation with this key is already running on this thread (a recursive call). */
+    public boolean isRunning(Object key) {
+      Operation[] s = stack;
+      for (int i = depth - 1; i >= 0; i--) {
+        if (s[i].key() == key) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether an operation that {@code test} accepts is already running on this thread. */
+    public boolean anyRunning(java.util.function.Predicate<Operation> test) {
+      return innermost(test) != null;
+    }
+
+    /** The innermost running operation of this thread that {@code test} accepts, or null. */
+    public Operation innermost(java.util.function.Predicate<Operation> test) {
+      Operation[] s = stack;
+      for (int i = depth - 1; i >= 0; i--) {
+        if (test.test(s[i])) {
+          return s[i];
+        }
+      }
+      return null;
+    }
+
+    public boolean busy() {
+      return busy;
+    }
+
+    public void busy(boolean value) {
+      busy = value;
+    }
+
+    void push(Operation op) {
+      int d = depth;
+      if (d == stack.length) {
+        Operation[] bigger = new Operation[d * 2];
+        System.arraycopy(stack, 0, bigger, 0, d);
+        stack = bigger;
+      }
+      stack[d] = op;
+      depth = d + 1;
+    }
+
+    /** Removes {@code op}, normally the innermost; tolerates out-of-order ends. */
+    void remove(Operation op) {
+      int d = depth;
+      for (int i = d - 1; i >= 0; i--) {
+        if (stack[i] == op) {
+          System.arraycopy(stack, i + 1, stack, i, d - 1 - i);
+          stack[d - 1] = null;
+          depth = d - 1;
+          return;
+        }
+      }
+    }
+
+    void forEach(Consumer<Operation> action) {
+      int d = depth;
+      Operation[] s = stack;
+      for (int i = 0; i < d && i < s.length; i++) {
+        Operation op = s[i];
+        if (op != null) {
+          action.accept(op);
+        }
+      }
+    }
+  }
+
+  private PerThread register() {
+    PerThread record = new PerThread(Thread.currentThread());
+    threads.add(record);
+    return record;
+  }
+
+  /** The calling thread's record. */
+  public PerThread currentThread() {
+    return current.get();
+  }
+
+  /**
+   * Records that the calling thread starts an operation.
+   *
+   * @param record {@link #currentThread()}
+   * @param span the operation's span, or {@link Span#getInvalid()}
+   */
+  public Operation begin(PerThread record, String kind, String name, Object key, long thresholdNanos, Span span,
+      Map<String, Object> details) {
+    Operation op = new Operation(kind, name, key, thresholdNanos, span, details, record.thread, System.nanoTime());
+    record.push(op);
+    return op;
+  }
+
+  /**
+   * Records that the calling thread's operation ended. When it had been reported as a runaway, marks its span
+   * ({@link #RUNAWAY_ATTRIBUTE}) and has the end reported; call this before ending the span.
+   *
+   * @return whether it had been reported as a runaway
+   */
+  public boolean end(PerThread record, Operation op, long nowNanos) {
+    record.remove(op);
+    int before = op.finish(nowNanos);
+    if (before == Operation.RUNNING) {
+      return false;
+    }
+    op.span().setAttribute(RUNAWAY_ATTRIBUTE, true);
+    if (before == Operation.REPORTED) {
+      endedRunaways.accept(op);
+    }
+    // REPORTING: the watchdog is reporting it right now and will see the end when it finishes.
+    return true;
+  }
+
+  /** Who reports the end of a runaway operation (the {@link RunawayDetector}). */
+  void onRunawayEnded(Consumer<Operation> reporter) {
+    endedRunaways = reporter;
+  }
+
+  /** Every operation running now; drops the records of threads that have ended. For the watchdog. */
+  public void forEachRunning(Consumer<Operation> action) {
+    for (PerThread record : threads) {
+      if (record.depth == 0) {
+        if (!record.thread.isAlive()) {
+          threads.remove(record);
+        }
+        continue;
+      }
+      record.forEach(op -> {
+        if (op.isRunning()) {
+          action.accept(op);
+        }
+      });
+    }
+  }
+
+  /** How many threads have a record (for tests). */
+  int trackedThreads() {
+    return threads.size();
+  }
+
+  /** How many operations of each kind are running now. */
+  public Map<String, Long> countByKind() {
+    Map<String, Long> counts = new java.util.HashMap<>();
+    forEachRunning(op -> counts.merge(op.kind(), 1L, Long::sum));
+    return counts;
+  }
+}

@@ -1,0 +1,246 @@
+package dev.stallwatch.websocket;
+
+import dev.stallwatch.bootstrap.StallwatchWebSocketListener;
+import dev.stallwatch.runaway.InFlightOperations;
+import dev.stallwatch.runaway.Operation;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.LongUpDownCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.List;
+
+/**
+ * What a WebSocket handler call does, behind the bootstrap hooks: a span made current for the call (so the block
+ * methods it calls are its children), session and message metrics, an entry the runaway watchdog scans, and a
+ * {@code websocket_error} detection when the handler fails. A handler call inside a running handler call of the same
+ * event on the same thread is not traced again (a Spring handler decorated by another is one span), but a close
+ * inside an error callback (an endpoint that closes the session with 1011 from {@code @OnError}) has its own span.
+ */
+final class WebSocketCalls implements StallwatchWebSocketListener {
+  static final AttributeKey<String> MESSAGE_TYPE = AttributeKey.stringKey("websocket.message.type");
+  static final AttributeKey<Long> MESSAGE_SIZE = AttributeKey.longKey("websocket.message.size");
+  static final AttributeKey<Long> CLOSE_CODE = AttributeKey.longKey("websocket.close.code");
+  static final AttributeKey<String> CLOSE_REASON = AttributeKey.stringKey("websocket.close.reason");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
+  /** The close code a WebSocket container sends when a handler failed: "internal error". */
+  static final int INTERNAL_ERROR = 1011;
+  private static final List<Double> DURATION_BUCKETS =
+      List.of(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0);
+  private static final List<Long> SIZE_BUCKETS =
+      List.of(16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L);
+
+  private final WebSocketSites sites;
+  private final InFlightOperations operations;
+  private final HandlerErrors errors;
+  private final Tracer tracer;
+  private final LongUpDownCounter activeSessions;
+  private final LongCounter openedSessions;
+  private final LongCounter closedSessions;
+  private final LongCounter receivedMessages;
+  private final LongHistogram receivedSizes;
+  private final DoubleHistogram durations;
+  private final LongCounter handlerErrors;
+  private final LongCounter sentMessages;
+  private final LongHistogram sentSizes;
+  /** The endpoint of messages sent outside any handler call (from an application thread of its own). */
+  static final String OUTSIDE_HANDLERS = "(outside handlers)";
+  private static final MessageAttributes OUTSIDE_HANDLERS_MESSAGES = new MessageAttributes(
+      Attributes.of(WebSocketSite.ENDPOINT, OUTSIDE_HANDLERS), MESSAGE_TYPE);
+
+  WebSocketCalls(WebSocketSites sites, InFlightOperations operations, HandlerErrors errors, Tracer tracer,
+      Meter meter) {
+    this.sites = sites;
+    this.operations = operations;
+    this.errors = errors;
+    this.tracer = tracer;
+    activeSessions = meter.upDownCounterBuilder("websocket.sessions.active").setUnit("{session}")
+        .setDescription("WebSocket sessions open now (opened and not yet closed), by endpoint").build();
+    openedSessions = meter.counterBuilder("websocket.sessions.opened").setUnit("{session}")
+        .setDescription("WebSocket sessions opened, by endpoint").build();
+    closedSessions = meter.counterBuilder("websocket.sessions.closed").setUnit("{session}")
+        .setDescription("WebSocket sessions closed, by endpoint and close code").build();
+    receivedMessages = meter.counterBuilder("websocket.messages.received").setUnit("{message}")
+        .setDescription("WebSocket messages handed to a handler, by endpoint and message type").build();
+    receivedSizes = meter.histogramBuilder("websocket.message.received.size").ofLongs().setUnit("By")
+        .setDescription("Size of received WebSocket messages (UTF-8 bytes for text), by endpoint and type")
+        .setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
+    durations = meter.histogramBuilder("websocket.handler.duration").setUnit("s")
+        .setDescription("Duration of WebSocket handler calls, by endpoint and event")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+    sentMessages = meter.counterBuilder("websocket.messages.sent").setUnit("{message}")
+        .setDescription("WebSocket messages the application sent, by endpoint and message type").build();
+    sentSizes = meter.histogramBuilder("websocket.message.sent.size").ofLongs().setUnit("By")
+        .setDescription("Size of sent WebSocket messages (UTF-8 bytes for text), by endpoint and type")
+        .setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
+    handlerErrors = meter.counterBuilder("websocket.handler.errors").setUnit("{error}")
+        .setDescription("WebSocket handler failures (thrown, or handed to the error callback), by endpoint, event "
+            + "and exception type").build();
+  }
+
+  @Override
+  public Object begin(int siteId, Object[] arguments) {
+    WebSocketSite site = sites.get(siteId);
+    if (site == null) {
+      return null;
+    }
+    InFlightOperations.PerThread thread = operations.currentThread();
+    if (thread.busy() || thread.anyRunning(op -> op.key() instanceof WebSocketSite running
+        && running.method.event() == site.method.event())) {
+      return null;
+    }
+    thread.busy(true);
+    try {
+      Context parent = Context.current();
+      SpanBuilder builder = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind)
+          .setAllAttributes(site.spanAttributes)
+          .setAttribute(THREAD_NAME, Thread.currentThread().getName());
+      HandlerMethod method = site.method;
+      Throwable reportedError = null;
+      int closeCode = -1;
+      switch (method.event()) {
+        case OPEN -> {
+          activeSessions.add(1, site.endpointAttributes);
+          openedSessions.add(1, site.endpointAttributes);
+        }
+        case MESSAGE -> {
+          Object message = site.argument(arguments, method.message());
+          String type = WebSocketObjects.type(message, method.messageType());
+          long size = WebSocketObjects.size(message);
+          builder.setAttribute(MESSAGE_TYPE, type);
+          Attributes attributes = site.messageAttributes.of(type);
+          receivedMessages.add(1, attributes);
+          if (size >= 0) {
+            builder.setAttribute(MESSAGE_SIZE, size);
+            receivedSizes.record(size, attributes);
+          }
+        }
+        case CLOSE -> {
+          Object reason = site.argument(arguments, method.close());
+          closeCode = WebSocketObjects.closeCode(reason);
+          String phrase = WebSocketObjects.closeReason(reason);
+          if (closeCode >= 0) {
+            builder.setAttribute(CLOSE_CODE, (long) closeCode);
+          }
+          if (phrase != null) {
+            builder.setAttribute(CLOSE_REASON, phrase);
+          }
+          activeSessions.add(-1, site.endpointAttributes);
+          closedSessions.add(1, site.endpointAttributes.toBuilder()
+              .put(CLOSE_CODE, closeCode >= 0 ? (long) closeCode : -1L).build());
+        }
+        case ERROR -> {
+          if (site.argument(arguments, method.error()) instanceof Throwable t) {
+            reportedError = rootCause(t);
+          }
+        }
+      }
+      Span span = builder.startSpan();
+      if (isErrorClose(closeCode)) {
+        span.setStatus(StatusCode.ERROR, closeCode == INTERNAL_ERROR ? "closed with 1011 (internal error)"
+            : "closed with " + closeCode);
+      }
+      if (reportedError != null) {
+        failed(site, span, reportedError, false);
+      }
+      Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos, span,
+          site.details);
+      op.attach(parent.with(span).makeCurrent());
+      return op;
+    } finally {
+      thread.busy(false);
+    }
+  }
+
+  @Override
+  public void end(Object token, Throwable thrown, Object returned) {
+    if (!(token instanceof Operation op)) {
+      return;
+    }
+    long now = System.nanoTime();
+    InFlightOperations.PerThread thread = operations.currentThread();
+    thread.busy(true);
+    try {
+      if (op.attachment() instanceof Scope scope) {
+        scope.close();
+      }
+      WebSocketSite site = (WebSocketSite) op.key();
+      Span span = op.span();
+      Attributes attributes = site.handlerAttributes;
+      if (thrown != null) {
+        failed(site, span, thrown, true);
+        attributes = attributes.toBuilder().put(ERROR_TYPE, thrown.getClass().getName()).build();
+      }
+      if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE) {
+        countSent(site.messageAttributes, returned); // the container sends it as the reply
+      }
+      operations.end(thread, op, now);
+      span.end();
+      durations.record((now - op.startNanos()) / 1e9, attributes);
+    } finally {
+      thread.busy(false);
+    }
+  }
+
+  @Override
+  public void sent(Object message) {
+    InFlightOperations.PerThread thread = operations.currentThread();
+    if (thread.busy()) {
+      return;
+    }
+    Operation handler = thread.innermost(op -> op.key() instanceof WebSocketSite);
+    if (handler != null) {
+      WebSocketSite site = (WebSocketSite) handler.key();
+      countSent(site.messageAttributes, message);
+    } else {
+      countSent(OUTSIDE_HANDLERS_MESSAGES, message);
+    }
+  }
+
+  private void countSent(MessageAttributes endpoint, Object message) {
+    long size = WebSocketObjects.size(message);
+    Attributes attributes = endpoint.of(WebSocketObjects.type(message, null));
+    sentMessages.add(1, attributes);
+    if (size >= 0) {
+      sentSizes.record(size, attributes);
+    }
+  }
+
+  /**
+   * A close that ended the session because something went wrong: any code but normal closure (1000), going away
+   * (1001) and no status given (1005). 1011 is the usual one, from a handler that threw.
+   */
+  static boolean isErrorClose(int code) {
+    return code > 0 && code != 1000 && code != 1001 && code != 1005;
+  }
+
+  /**
+   * What an error callback is really about: containers wrap the handler's exception (Jetty hands over a
+   * {@code CloseException} whose cause is what the handler threw), and the handler's own type is what the operator
+   * knows and what was already reported when it was thrown.
+   */
+  static Throwable rootCause(Throwable error) {
+    Throwable root = error;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 20; depth++) {
+      root = root.getCause();
+    }
+    return root;
+  }
+
+  private void failed(WebSocketSite site, Span span, Throwable error, boolean thrownByHandler) {
+    span.recordException(error);
+    span.setStatus(StatusCode.ERROR, error.getClass().getName());
+    span.setAttribute(ERROR_TYPE, error.getClass().getName());
+    handlerErrors.add(1, site.handlerAttributes.toBuilder().put(ERROR_TYPE, error.getClass().getName()).build());
+    errors.failed(site, error, thrownByHandler, span);
+  }
+}

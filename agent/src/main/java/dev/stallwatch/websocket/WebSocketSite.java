@@ -1,0 +1,54 @@
+package dev.stallwatch.websocket;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
+import java.util.Map;
+
+/** One instrumented handler method: what its spans and metrics say about it, prepared once. */
+final class WebSocketSite {
+  static final AttributeKey<String> ENDPOINT = AttributeKey.stringKey("websocket.endpoint");
+  static final AttributeKey<String> EVENT = AttributeKey.stringKey("websocket.event");
+  static final AttributeKey<String> CODE_FUNCTION_NAME = AttributeKey.stringKey("code.function.name");
+  static final AttributeKey<String> OPERATION_KIND = AttributeKey.stringKey("stallwatch.operation.kind");
+
+  final String endpoint;
+  final HandlerMethod method;
+  /** {@code com.acme.RewriteEndpoint.onMessage}. */
+  final String qualifiedName;
+  /** How the runaway watchdog names a call: {@code com.acme.RewriteEndpoint.onMessage (/rewrite/{document})}. */
+  final String operationName;
+  /** {@code websocket message /rewrite/{document}}. */
+  final String spanName;
+  final SpanKind spanKind;
+  final long thresholdNanos;
+  final Attributes spanAttributes;
+  /** {@code websocket.endpoint} alone: sessions and messages. */
+  final Attributes endpointAttributes;
+  /** {@link #endpointAttributes} with each message type, for the message counters. */
+  final MessageAttributes messageAttributes;
+  /** Endpoint and event: handler durations and errors. */
+  final Attributes handlerAttributes;
+  final Map<String, Object> details;
+
+  WebSocketSite(String className, String endpoint, HandlerMethod method, long thresholdNanos) {
+    this.endpoint = endpoint;
+    this.method = method;
+    this.thresholdNanos = thresholdNanos;
+    qualifiedName = className + "." + method.name();
+    operationName = qualifiedName + " (" + endpoint + ")";
+    spanName = WebSockets.KIND + " " + method.event().wireName + " " + endpoint;
+    // An inbound message is consumed (on the server and on the client alike); the lifecycle callbacks are internal.
+    spanKind = method.event() == HandlerEvent.MESSAGE ? SpanKind.CONSUMER : SpanKind.INTERNAL;
+    spanAttributes = Attributes.of(ENDPOINT, endpoint, EVENT, method.event().wireName,
+        CODE_FUNCTION_NAME, qualifiedName, OPERATION_KIND, WebSockets.KIND);
+    endpointAttributes = Attributes.of(ENDPOINT, endpoint);
+    messageAttributes = new MessageAttributes(endpointAttributes, WebSocketCalls.MESSAGE_TYPE);
+    handlerAttributes = Attributes.of(ENDPOINT, endpoint, EVENT, method.event().wireName);
+    details = Map.of("endpoint", endpoint, "event", method.event().wireName);
+  }
+
+  Object argument(Object[] arguments, int index) {
+    return index >= 0 && arguments != null && index < arguments.length ? arguments[index] : null;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.stallwatch.websocket;
+
+import dev.stallwatch.instrumentation.ClassBytes;
+import dev.stallwatch.log.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Finds WebSocket handler classes as they load and weaves {@link WebSocketAdvice} into their handler methods, and
+ * counts the messages the application sends ({@link SendCallSites}). Every
+ * class the application loads passes here, so the common case must be cheap: a byte search for the API's package
+ * names rules out nearly every class before anything is parsed, and Byte Buddy is only used for the few handler
+ * classes (loading it for every class costs about half a second of start-up, see docs/performance.md).
+ *
+ * <p>The WebSocket containers and Spring are left alone: their own endpoints and decorators call the application's
+ * handlers, and tracing both would give two spans for one message.
+ */
+final class WebSocketTransformer implements ClassFileTransformer {
+  private static final byte[] API_PACKAGE = "websocket/".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SPRING_PACKAGE = "web/socket/".getBytes(StandardCharsets.UTF_8);
+  private static final List<String> CONTAINERS = List.of("org/apache/tomcat/", "org/apache/catalina/",
+      "org/eclipse/jetty/", "org/glassfish/tyrus/", "io/undertow/", "org/springframework/", "jakarta/websocket/",
+      "javax/websocket/", "io/netty/");
+
+  private final ClassLoader agentLoader;
+  private final WebSocketSites sites;
+  private final Set<String> failuresReported = ConcurrentHashMap.newKeySet();
+
+  WebSocketTransformer(ClassLoader agentLoader, WebSocketSites sites) {
+    this.agentLoader = agentLoader;
+    this.sites = sites;
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain, byte[] bytes) {
+    if (loader == null || loader == agentLoader || className == null || ClassBytes.isPlatform(className)
+        || isContainer(className)
+        || !(ClassBytes.contains(bytes, API_PACKAGE) || ClassBytes.contains(bytes, SPRING_PACKAGE))) {
+      return null;
+    }
+    try {
+      byte[] counted = countSends(bytes);
+      HandlerScan.Result handlers = HandlerScan.scan(bytes);
+      if (handlers == null) {
+        return counted;
+      }
+      if (counted != null) {
+        bytes = counted;
+      }
+      String name = className.replace('/', '.');
+      Map<String, Integer> siteIds = new HashMap<>();
+      for (HandlerMethod method : handlers.methods()) {
+        siteIds.put(method.name() + method.descriptor(), sites.idFor(name, handlers.endpoint(), method));
+      }
+      return weave(name, bytes, loader, siteIds);
+    } catch (Throwable t) {
+      if (failuresReported.add(className)) {
+        AgentLog.line("websocket: could not instrument " + className.replace('/', '.') + "; its handlers are not "
+            + "traced (" + t + ")");
+      }
+      return null;
+    }
+  }
+
+  /** The class with its send calls counted ({@link SendCallSites}), or null when it makes none. */
+  private static byte[] countSends(byte[] bytes) {
+    ClassReader reader = new ClassReader(bytes);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    SendCallSites sends = new SendCallSites(writer);
+    reader.accept(sends, 0);
+    return sends.changed ? writer.toByteArray() : null;
+  }
+
+  private static boolean isContainer(String className) {
+    for (String prefix : CONTAINERS) {
+      if (className.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] weave(String name, byte[] bytes, ClassLoader loader, Map<String, Integer> siteIds) {
+    ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
+        ClassFileLocator.ForClassLoader.of(loader));
+    TypePool pool = TypePool.Default.of(locator);
+    TypeDescription type = pool.describe(name).resolve();
+    Advice advice = Advice.withCustomMapping()
+        .bind(WebSocketSiteId.class, (instrumentedType, method, assigner, arguments, sort) ->
+            Advice.OffsetMapping.Target.ForStackManipulation.of(siteIds.get(key(method))))
+        .to(WebSocketAdvice.class);
+    ElementMatcher<MethodDescription> handlers = method -> siteIds.containsKey(key(method));
+    // The class is being defined, not redefined, but the same discipline keeps its shape exactly as written.
+    return new ByteBuddy()
+        .with(TypeValidation.DISABLED)
+        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+        .with(InstrumentedType.Factory.Default.FROZEN)
+        .with(Implementation.Context.Disabled.Factory.INSTANCE)
+        .redefine(type, locator)
+        .visit(advice.on(handlers))
+        .make()
+        .getBytes();
+  }
+
+  private static String key(MethodDescription method) {
+    return method.getInternalName() + method.getDescriptor();
+  }
+}
