@@ -14,6 +14,8 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
@@ -37,6 +39,7 @@ import java.util.zip.ZipEntry;
  */
 public final class StallwatchAgent {
   private static final String STARTUP_CLASS = "dev.stallwatch.AgentStartup";
+  private static final String HOOK_DEFINER_CLASS = "dev.stallwatch.HookDefiner";
   /** The build relocates {@code dev.stallwatch.bootstrap} here; every class in it is named {@code Stallwatch*}. */
   private static final Class<?> HOOK_PACKAGE_ANCHOR = LockSupport.class;
   private static boolean started;
@@ -61,13 +64,13 @@ public final class StallwatchAgent {
     started = true;
     try {
       File agentJar = new File(StallwatchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path coreJar;
+      ClassLoader agentLoader;
       try (JarFile jar = new JarFile(agentJar)) {
-        defineHookClasses(jar, inst);
-        coreJar = unpack(jar, "stallwatch/core.jar", unpackDirectory(jar));
+        Path coreJar = unpack(jar, "stallwatch/core.jar", unpackDirectory(jar));
+        agentLoader =
+            new URLClassLoader("stallwatch", new URL[] {coreJar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        defineHookClasses(jar, inst, agentLoader);
       }
-      ClassLoader agentLoader =
-          new URLClassLoader("stallwatch", new URL[] {coreJar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
       Class<?> startup = Class.forName(STARTUP_CLASS, true, agentLoader);
       startup
           .getMethod("start", String.class, Instrumentation.class, boolean.class)
@@ -79,23 +82,28 @@ public final class StallwatchAgent {
     }
   }
 
-  /** Defines every class of the embedded bootstrap jar into {@code java.base}, next to {@link LockSupport}. */
-  private static void defineHookClasses(JarFile agentJar, Instrumentation inst) throws Exception {
-    Module javaBase = Object.class.getModule();
-    inst.redefineModule(javaBase, Set.of(), Map.of(),
-        Map.of(HOOK_PACKAGE_ANCHOR.getPackageName(), Set.of(StallwatchAgent.class.getModule())), Set.of(), Map.of());
-    MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(HOOK_PACKAGE_ANCHOR, MethodHandles.lookup());
+  /**
+   * Defines every class of the embedded bootstrap jar into {@code java.base}, next to {@link LockSupport}. The hook
+   * package is opened to the agent's class loader only (its unnamed module), never to this class's module, which is
+   * the application's: {@link HookDefiner}, loaded there, does the defining.
+   */
+  private static void defineHookClasses(JarFile agentJar, Instrumentation inst, ClassLoader agentLoader)
+      throws Exception {
     ZipEntry entry = agentJar.getEntry("stallwatch/bootstrap.jar");
     if (entry == null) {
       throw new IOException("the agent jar is incomplete (no stallwatch/bootstrap.jar)");
     }
+    List<byte[]> classFiles = new ArrayList<>();
     try (JarInputStream hooks = new JarInputStream(agentJar.getInputStream(entry))) {
       for (JarEntry e = hooks.getNextJarEntry(); e != null; e = hooks.getNextJarEntry()) {
         if (e.getName().endsWith(".class")) {
-          lookup.defineClass(hooks.readAllBytes());
+          classFiles.add(hooks.readAllBytes());
         }
       }
     }
+    inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+        Map.of(HOOK_PACKAGE_ANCHOR.getPackageName(), Set.of(agentLoader.getUnnamedModule())), Set.of(), Map.of());
+    Class.forName(HOOK_DEFINER_CLASS, true, agentLoader).getMethod("define", List.class).invoke(null, classFiles);
   }
 
   /**

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A JDK a forked test JVM runs on. Tests run on the JDK running Maven (17) and on every JDK named in the
- * {@code stallwatch.test.jdks} system property (the Temurin 25 JDK on this project's machines).
+ * A JDK a forked test JVM runs on. Tests run on the JDK running Maven and on every JDK named in the
+ * {@code stallwatch.test.jdks} system property (none by default; CI names its Temurin 25). A named JDK that is not
+ * there fails the test rather than being skipped: it is a typo or a broken machine, and skipping it would hide that the
+ * tests never ran there.
  */
 public record Jdk(String version, Path home) {
 
@@ -25,7 +27,8 @@ public record Jdk(String version, Path home) {
       }
       Path home = Paths.get(entry.trim());
       if (!Files.isExecutable(home.resolve("bin/java"))) {
-        throw new IllegalStateException("stallwatch.test.jdks names " + home + ", which has no bin/java");
+        throw new IllegalStateException("stallwatch.test.jdks names " + home + ", which has no bin/java: a typo, or"
+            + " a JDK that is not installed here (leave stallwatch.test.jdks unset to test on the build's JDK alone)");
       }
       jdks.add(of(home));
     }

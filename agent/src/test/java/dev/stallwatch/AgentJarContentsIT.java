@@ -1,0 +1,143 @@
+package dev.stallwatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stallwatch.testing.ForkedJvm;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped agent jar holds only what it should: a class that lands in the wrong part is seen by the wrong class
+ * loader (the application's, or the boot loader's), and a third-party class left under its own name can clash with
+ * the application's copy. Rules are on prefixes, not on class lists, so that moving the agent's packages keeps them.
+ */
+class AgentJarContentsIT {
+  private static final String CORE = "stallwatch/core.jar";
+  private static final String BOOTSTRAP = "stallwatch/bootstrap.jar";
+  /** The build relocates the hook package here, and every hook class is named Stallwatch*. */
+  private static final Pattern HOOK_CLASS = Pattern.compile("java/util/concurrent/locks/Stallwatch[^/]*\\.class");
+  private static final Pattern MULTI_RELEASE_PREFIX = Pattern.compile("META-INF/versions/[0-9]+/");
+
+  private static Map<String, byte[]> topLevel;
+  private static String launcher;
+
+  @BeforeAll
+  static void readAgentJar() throws IOException {
+    topLevel = new LinkedHashMap<>();
+    try (JarFile jar = new JarFile(ForkedJvm.agentJar().toFile())) {
+      Manifest manifest = jar.getManifest();
+      launcher = manifest.getMainAttributes().getValue("Premain-Class");
+      assertThat(manifest.getMainAttributes().getValue("Agent-Class")).as("Agent-Class").isEqualTo(launcher);
+      for (JarEntry entry : jar.stream().filter(e -> !e.isDirectory()).toList()) {
+        try (InputStream in = jar.getInputStream(entry)) {
+          topLevel.put(entry.getName(), in.readAllBytes());
+        }
+      }
+    }
+  }
+
+  @Test
+  void topLevelHoldsOnlyTheLauncherTheManifestAndTheTwoEmbeddedJars() {
+    assertThat(launcher).as("Premain-Class").startsWith("dev.stallwatch.");
+    String launcherPath = launcher.replace('.', '/');
+    List<String> unexpected = topLevel.keySet().stream()
+        .filter(name -> !name.startsWith("META-INF/"))
+        .filter(name -> !name.equals(CORE) && !name.equals(BOOTSTRAP))
+        .filter(name -> !name.equals(launcherPath + ".class") && !name.startsWith(launcherPath + "$"))
+        .toList();
+
+    assertThat(unexpected).as("entries beside the launcher " + launcher).isEmpty();
+    assertThat(topLevel).containsKeys(launcherPath + ".class", CORE, BOOTSTRAP);
+  }
+
+  @Test
+  void bootstrapJarHoldsOnlyHookClassesInTheLockPackage() throws IOException {
+    Map<String, byte[]> hooks = entries(BOOTSTRAP);
+    List<String> unexpected = hooks.keySet().stream()
+        .filter(name -> !name.equals("META-INF/MANIFEST.MF"))
+        .filter(name -> !HOOK_CLASS.matcher(name).matches())
+        .toList();
+
+    assertThat(unexpected).as("entries of " + BOOTSTRAP + " that are not java/util/concurrent/locks/Stallwatch*.class")
+        .isEmpty();
+    assertThat(hooks.keySet()).anyMatch(name -> HOOK_CLASS.matcher(name).matches());
+  }
+
+  @Test
+  void coreJarHoldsOnlyStallwatchClassesWithThirdPartiesRelocated() throws IOException {
+    Map<String, byte[]> core = entries(CORE);
+    List<String> classes = core.keySet().stream()
+        .filter(name -> name.endsWith(".class"))
+        .map(name -> MULTI_RELEASE_PREFIX.matcher(name).replaceFirst(""))
+        .toList();
+    String launcherPath = launcher.replace('.', '/');
+
+    assertThat(classes.stream().filter(name -> !name.startsWith("dev/stallwatch/")).toList())
+        .as("classes left outside dev/stallwatch/ (an un-relocated third party, or a hook class)").isEmpty();
+    assertThat(classes.stream().filter(name -> name.startsWith("dev/stallwatch/bootstrap/")).toList())
+        .as("hook classes, which belong in " + BOOTSTRAP).isEmpty();
+    assertThat(classes.stream().filter(name -> name.startsWith(launcherPath + ".") || name.startsWith(launcherPath + "$")))
+        .as("the launcher, which the application's class loader loads from the top level").isEmpty();
+    assertThat(classes).as("relocated third parties").anyMatch(name -> name.startsWith("dev/stallwatch/shaded/"));
+  }
+
+  @Test
+  void coreJarNamesOnlyRelocatedTypesInItsServiceFiles() throws IOException {
+    Map<String, byte[]> core = entries(CORE);
+    Map<String, List<String>> services = new LinkedHashMap<>();
+    core.forEach((name, bytes) -> {
+      if (name.startsWith("META-INF/services/")) {
+        services.put(name.substring("META-INF/services/".length()), providers(bytes));
+      }
+    });
+
+    assertThat(services).as("service files").isNotEmpty();
+    services.forEach((service, providers) -> {
+      assertThat(service).as("service type").startsWith("dev.stallwatch.");
+      assertThat(providers).as("providers of " + service).allMatch(provider -> provider.startsWith("dev.stallwatch."));
+    });
+  }
+
+  private static Map<String, byte[]> entries(String embeddedJar) throws IOException {
+    assertThat(topLevel).containsKey(embeddedJar);
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    try (JarInputStream in = new JarInputStream(new java.io.ByteArrayInputStream(topLevel.get(embeddedJar)))) {
+      if (in.getManifest() != null) {
+        entries.put("META-INF/MANIFEST.MF", new byte[0]);
+      }
+      for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+        if (!entry.isDirectory()) {
+          entries.put(entry.getName(), in.readAllBytes());
+        }
+      }
+    }
+    return entries;
+  }
+
+  private static List<String> providers(byte[] serviceFile) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(new java.io.ByteArrayInputStream(serviceFile), StandardCharsets.UTF_8))) {
+      return reader.lines()
+          .map(line -> line.replaceAll("#.*", "").trim())
+          .filter(line -> !line.isEmpty())
+          .collect(Collectors.toCollection(ArrayList::new));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
