@@ -2,6 +2,7 @@ package dev.stallwatch;
 
 import dev.stallwatch.blocks.Blocks;
 import dev.stallwatch.config.ConfigLoader;
+import dev.stallwatch.config.Feature;
 import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.locks.DeadlockDetector;
 import dev.stallwatch.locks.LockEngine;
@@ -21,6 +22,7 @@ import dev.stallwatch.report.StderrSink;
 import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.RunawayDetector;
 import dev.stallwatch.runaway.Watchdog;
+import dev.stallwatch.telemetry.AgentHealth;
 import dev.stallwatch.telemetry.ServiceName;
 import dev.stallwatch.telemetry.Telemetry;
 import dev.stallwatch.websocket.WebSockets;
@@ -38,6 +40,7 @@ import java.util.Set;
 public final class AgentStartup {
   private static final String VERSION = versionOf(AgentStartup.class);
   private static final Duration LOCK_SCAN_INTERVAL = Duration.ofMillis(100);
+  private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
 
   private AgentStartup() {}
 
@@ -53,29 +56,55 @@ public final class AgentStartup {
     Detections detections = new Detections(sinks(config, telemetry));
 
     Watchdog watchdog = Watchdog.start();
-    watchdog.every(config.deadlockInterval(), new DeadlockDetector(detections));
+    watchdog.every(HEALTH_INTERVAL, new AgentHealth(telemetry.meter()));
+    ClassLoader agentLoader = AgentStartup.class.getClassLoader();
 
-    // Locks and permits.
+    install(Feature.DEADLOCKS, config, () -> watchdog.every(config.deadlockInterval(), new DeadlockDetector(detections)));
+
+    // Locks and permits: one engine reads both every scan (a semaphore wait shows who holds the permits).
     openLockInternals(instrumentation);
     CallSites permitSites = new CallSites();
-    LockInstrumentation.install(instrumentation, AgentStartup.class.getClassLoader(), permitSites);
-    watchdog.every(LOCK_SCAN_INTERVAL,
-        new LockEngine(config, detections, permitSites, new LockMetrics(telemetry.meter())));
+    boolean locks = install(Feature.LOCKS, config, () -> LockInstrumentation.installLockHooks(instrumentation,
+        agentLoader));
+    boolean permits = install(Feature.PERMITS, config, () -> LockInstrumentation.installPermitAccounting(
+        instrumentation, agentLoader, permitSites));
+    if (locks || permits) {
+      watchdog.every(LOCK_SCAN_INTERVAL,
+          new LockEngine(config, detections, permitSites, new LockMetrics(telemetry.meter())));
+    }
     MonitorContention monitors = MonitorContention.create(detections, config.lockWaitThreshold());
-    watchdog.every(LOCK_SCAN_INTERVAL,
-        new MonitorWaits(detections, config.lockWaitThreshold(), monitors::startForVirtualThreads));
+    install(Feature.MONITORS, config, () -> watchdog.every(LOCK_SCAN_INTERVAL,
+        new MonitorWaits(detections, config.lockWaitThreshold(), monitors::startForVirtualThreads)));
 
     // Operations (block methods, WebSocket handler calls) and the runaway watchdog that watches them.
     InFlightOperations operations = RunawayDetector.install(detections, telemetry.meter(), watchdog);
-    Blocks.install(instrumentation, config, telemetry, operations, watchdog);
-    WebSockets.install(instrumentation, AgentStartup.class.getClassLoader(), config, telemetry, operations,
-        detections, watchdog);
+    install(Feature.BLOCKS, config, () -> Blocks.install(instrumentation, config, telemetry, operations, watchdog));
+    install(Feature.WEBSOCKET, config, () -> WebSockets.install(instrumentation, agentLoader, config, telemetry,
+        operations, detections, watchdog));
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       watchdog.stop();
       monitors.stop();
       telemetry.shutdown(5);
     }, "stallwatch-shutdown"));
+  }
+
+  /**
+   * Installs one feature unless its switch is off. A feature that fails to install says so in one line and is left
+   * out; the application and the other features go on. Returns whether it is installed.
+   */
+  private static boolean install(Feature feature, StallwatchConfig config, Runnable step) {
+    if (!config.enabled(feature)) {
+      return false;
+    }
+    try {
+      step.run();
+      return true;
+    } catch (Throwable t) {
+      AgentLog.line(feature.switchKey().key().replace(".enabled", "") + " could not be installed and is off; "
+          + "everything else runs (" + t + ")");
+      return false;
+    }
   }
 
   /**

@@ -17,7 +17,6 @@ public final class StallwatchLockWaits {
   private static volatile Class<?>[] trackedClasses = new Class<?>[0];
   private static final ConcurrentLinkedQueue<StallwatchCompletedWait> completed = new ConcurrentLinkedQueue<>();
   private static final AtomicInteger queued = new AtomicInteger();
-  private static final AtomicInteger dropped = new AtomicInteger();
 
   private StallwatchLockWaits() {}
 
@@ -39,8 +38,8 @@ public final class StallwatchLockWaits {
           return;
         }
       }
-    } catch (Throwable ignored) {
-      // a hook never throws into the lock it observes
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t); // a hook never throws into the lock it observes
     }
   }
 
@@ -48,8 +47,8 @@ public final class StallwatchLockWaits {
   public static void stampedAcquireBegins(Object lock, boolean write) {
     try {
       begin(lock, write ? StallwatchThreadState.WAIT_STAMPED_WRITE : StallwatchThreadState.WAIT_STAMPED_READ);
-    } catch (Throwable ignored) {
-      // a hook never throws into the lock it observes
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t); // a hook never throws into the lock it observes
     }
   }
 
@@ -73,8 +72,8 @@ public final class StallwatchLockWaits {
   public static void acquireEnds() {
     try {
       ended();
-    } catch (Throwable ignored) {
-      // a hook never throws into the lock it observes
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t); // a hook never throws into the lock it observes
     }
   }
 
@@ -95,7 +94,7 @@ public final class StallwatchLockWaits {
             StallwatchCallSite.firstApplicationFrame()));
       } else {
         queued.decrementAndGet();
-        dropped.incrementAndGet();
+        StallwatchHealth.droppedLockWaits.incrementAndGet();
       }
     }
   }
@@ -107,10 +106,5 @@ public final class StallwatchLockWaits {
       queued.decrementAndGet();
     }
     return wait;
-  }
-
-  /** Finished waits not measured because the watchdog fell behind; for the agent's own health metric. */
-  public static int droppedCount() {
-    return dropped.get();
   }
 }

@@ -27,6 +27,7 @@ public final class StallwatchOperations {
     try {
       return current.begin(site);
     } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
       return null;
     }
   }
@@ -42,6 +43,7 @@ public final class StallwatchOperations {
     try {
       current.end(token, thrown);
     } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
       // never disturb the application
     }
   }

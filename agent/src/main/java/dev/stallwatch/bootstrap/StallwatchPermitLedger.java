@@ -37,8 +37,6 @@ public final class StallwatchPermitLedger {
   @SuppressWarnings("unused") // accessed through SIZE
   private int size;
   private long nextId;
-  /** Entries that overflowed {@link #MAX_ENTRIES}; for the agent's health metric. */
-  public volatile long untracked;
 
   /** {id, permits} pairs another thread's release balanced, posted by the watchdog, applied by the owner. */
   final ConcurrentLinkedQueue<long[]> cancellations = new ConcurrentLinkedQueue<>();
@@ -53,7 +51,7 @@ public final class StallwatchPermitLedger {
     applyCancellations();
     int n = (int) SIZE.getOpaque(this);
     if (n == MAX_ENTRIES) {
-      untracked++;
+      StallwatchHealth.untrackedPermits.incrementAndGet();
       return;
     }
     if (n == semaphores.length) {

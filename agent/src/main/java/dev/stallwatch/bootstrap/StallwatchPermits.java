@@ -141,8 +141,8 @@ public final class StallwatchPermits {
       if (!state.excluded) {
         state.permits.add(semaphore, permits, site, StallwatchClock.millis());
       }
-    } catch (Throwable ignored) {
-      // accounting never fails the application's call
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t); // accounting never fails the application's call
     }
   }
 
@@ -161,10 +161,11 @@ public final class StallwatchPermits {
           foreignReleases.add(new Release(semaphore, notHeld, StallwatchClock.millis()));
         } else {
           queued.decrementAndGet();
+          StallwatchHealth.droppedForeignReleases.incrementAndGet();
         }
       }
-    } catch (Throwable ignored) {
-      // accounting never fails the application's call
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t); // accounting never fails the application's call
     }
   }
 

@@ -23,6 +23,7 @@ public final class StallwatchWebSockets {
     try {
       return current.begin(site, arguments);
     } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
       return null;
     }
   }
@@ -38,6 +39,7 @@ public final class StallwatchWebSockets {
     try {
       current.end(token, thrown, returned);
     } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
       // never disturb the application
     }
   }
@@ -54,6 +56,7 @@ public final class StallwatchWebSockets {
     try {
       current.sent(message);
     } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
       // never disturb the application
     }
   }

@@ -14,7 +14,15 @@ public enum ConfigKey {
       "an instrumented operation still running after this is a runaway detection"),
   BLOCKS("stallwatch.blocks", null,
       "block-processing methods: ClassPattern#methodPattern[=duration], comma-separated, * wildcards"),
-  DEADLOCK_INTERVAL("stallwatch.deadlock.interval", "1s", "how often deadlocks are looked for");
+  DEADLOCK_INTERVAL("stallwatch.deadlock.interval", "1s", "how often deadlocks are looked for"),
+  LOCKS_ENABLED("stallwatch.locks.enabled", "true",
+      "java.util.concurrent lock hooks: lock waits, locks of dead threads, lock wait metrics, semaphore self-deadlocks"),
+  MONITORS_ENABLED("stallwatch.monitors.enabled", "true", "waits to enter synchronized, watched while they last"),
+  PERMITS_ENABLED("stallwatch.permits.enabled", "true",
+      "semaphore permit accounting at the application's call sites: permit leaks, semaphore metrics"),
+  DEADLOCKS_ENABLED("stallwatch.deadlocks.enabled", "true", "lock-order deadlocks among monitors and locks"),
+  BLOCKS_ENABLED("stallwatch.blocks.enabled", "true", "the block methods named by stallwatch.blocks"),
+  WEBSOCKET_ENABLED("stallwatch.websocket.enabled", "true", "WebSocket handler spans, metrics and errors");
 
   private final String key;
   private final String defaultValue;

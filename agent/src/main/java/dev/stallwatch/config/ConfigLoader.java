@@ -6,6 +6,8 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -120,7 +122,32 @@ public final class ConfigLoader {
         duration(ConfigKey.PERMIT_LEAK_THRESHOLD),
         duration(ConfigKey.RUNAWAY_THRESHOLD),
         blocks(),
-        duration(ConfigKey.DEADLOCK_INTERVAL));
+        duration(ConfigKey.DEADLOCK_INTERVAL),
+        enabledFeatures());
+  }
+
+  private Set<Feature> enabledFeatures() {
+    Set<Feature> enabled = EnumSet.noneOf(Feature.class);
+    for (Feature feature : Feature.values()) {
+      if (flag(feature.switchKey())) {
+        enabled.add(feature);
+      }
+    }
+    return enabled;
+  }
+
+  private boolean flag(ConfigKey key) {
+    boolean fallback = Boolean.parseBoolean(key.defaultValue());
+    String raw = rawValues.get(key);
+    if (raw == null) {
+      return fallback;
+    }
+    String value = raw.trim().toLowerCase(java.util.Locale.ROOT);
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    warnings.accept("config: " + describe(key) + " is neither true nor false; using the default " + key.defaultValue());
+    return fallback;
   }
 
   private String describe(ConfigKey key) {

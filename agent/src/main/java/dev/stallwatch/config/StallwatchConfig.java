@@ -2,7 +2,9 @@ package dev.stallwatch.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The validated settings the agent runs with. Every value is usable: bad input was replaced by its default while
@@ -16,9 +18,15 @@ public record StallwatchConfig(
     Duration permitLeakThreshold,
     Duration runawayThreshold,
     List<BlockPattern> blocks,
-    Duration deadlockInterval) {
+    Duration deadlockInterval,
+    Set<Feature> enabledFeatures) {
 
   public StallwatchConfig {
     blocks = List.copyOf(blocks);
+    enabledFeatures = enabledFeatures.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(enabledFeatures));
+  }
+
+  public boolean enabled(Feature feature) {
+    return enabledFeatures.contains(feature);
   }
 }

@@ -1,5 +1,6 @@
 package dev.stallwatch.locks;
 
+import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -65,6 +66,7 @@ final class JdkLockTransformer implements ClassFileTransformer {
       transformed++;
       return writer.toByteArray();
     } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
       AgentLog.line("lock instrumentation: could not instrument " + className.replace('/', '.')
           + "; it runs unchanged and its waits are not seen (" + t + ")");
       return null;

@@ -17,13 +17,14 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * Installs the lock engine's bytecode changes: hooks in the slow paths of the JDK's synchronizers (retransformed,
- * see {@link JdkLockTransformer}) and the rewriting of the application's Semaphore call sites
- * ({@link SemaphoreCallSiteRewriter}).
+ * see {@link JdkLockTransformer}) and, separately switchable, the rewriting of the application's Semaphore call sites
+ * ({@link SemaphoreCallSiteRewriter}). Either may be installed alone; preparing the hook classes twice is harmless.
  */
 public final class LockInstrumentation {
   private LockInstrumentation() {}
 
-  public static void install(Instrumentation instrumentation, ClassLoader agentLoader, CallSites sites) {
+  /** The slow-path hooks in the JDK's lock classes: lock waits, their owners, lock wait metrics. */
+  public static void installLockHooks(Instrumentation instrumentation, ClassLoader agentLoader) {
     prepareHooks(agentLoader);
     JdkLockTransformer jdkLocks = new JdkLockTransformer();
     instrumentation.addTransformer(jdkLocks, true);
@@ -37,6 +38,12 @@ public final class LockInstrumentation {
       // Nothing else ever needs these hooks: the transformer leaves every later class alone anyway.
       instrumentation.removeTransformer(jdkLocks);
     }
+  }
+
+  /** Rewrites the application's Semaphore call sites so that every permit is accounted to the line that took it. */
+  public static void installPermitAccounting(Instrumentation instrumentation, ClassLoader agentLoader,
+      CallSites sites) {
+    prepareHooks(agentLoader);
     instrumentation.addTransformer(new SemaphoreCallSiteRewriter(agentLoader, sites), false);
     StallwatchPermits.enable();
   }

@@ -1,5 +1,6 @@
 package dev.stallwatch.permits;
 
+import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.instrumentation.ClassBytes;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
@@ -63,6 +64,7 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
       reader.accept(rewriter, 0);
       return rewriter.changed ? writer.toByteArray() : null;
     } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
       if (failureReported.compareAndSet(false, true)) {
         AgentLog.line("permit accounting: could not rewrite " + className.replace('/', '.')
             + "; its Semaphore calls are not tracked (" + t + ")");

@@ -1,6 +1,7 @@
 package dev.stallwatch.runaway;
 
 import dev.stallwatch.bootstrap.StallwatchClock;
+import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.log.AgentLog;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -16,7 +17,10 @@ public final class Watchdog {
   private static final long CLOCK_TICK_MILLIS = 50;
   private static final long STOP_GRACE_MILLIS = 500;
 
+  private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(1_000 + CLOCK_TICK_MILLIS);
+
   private final ScheduledExecutorService scheduler;
+  private long lastTickNanos;
 
   private Watchdog() {
     scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -28,8 +32,23 @@ public final class Watchdog {
 
   public static Watchdog start() {
     Watchdog watchdog = new Watchdog();
-    watchdog.scheduler.scheduleAtFixedRate(StallwatchClock::tick, CLOCK_TICK_MILLIS, CLOCK_TICK_MILLIS, TimeUnit.MILLISECONDS);
+    watchdog.scheduler.scheduleAtFixedRate(watchdog::tick, CLOCK_TICK_MILLIS, CLOCK_TICK_MILLIS,
+        TimeUnit.MILLISECONDS);
     return watchdog;
+  }
+
+  /**
+   * Advances the coarse clock, and notices when the watchdog itself ran late: a tick more than a second after the
+   * previous one means every detector ran that late too (CPU starvation, a stop-the-world pause, a clock jump), as
+   * HikariCP's housekeeper reports thread starvation.
+   */
+  private void tick() {
+    StallwatchClock.tick();
+    long now = System.nanoTime();
+    if (lastTickNanos != 0 && now - lastTickNanos > LATE_NANOS) {
+      StallwatchHealth.lateWatchdogScans.incrementAndGet();
+    }
+    lastTickNanos = now;
   }
 
   /** Runs {@code task} every {@code interval}; a task that throws is reported once and keeps its schedule. */
@@ -65,6 +84,7 @@ public final class Watchdog {
       try {
         task.run();
       } catch (Throwable t) {
+        StallwatchHealth.swallowed(t);
         if (!failureReported) {
           failureReported = true;
           AgentLog.line(task.getClass().getSimpleName() + " failed and will keep trying: " + t);

@@ -1,5 +1,6 @@
 package dev.stallwatch.websocket;
 
+import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.instrumentation.ClassBytes;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
@@ -74,6 +75,7 @@ final class WebSocketTransformer implements ClassFileTransformer {
       }
       return weave(name, bytes, loader, siteIds);
     } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
       if (failuresReported.add(className)) {
         AgentLog.line("websocket: could not instrument " + className.replace('/', '.') + "; its handlers are not "
             + "traced (" + t + ")");

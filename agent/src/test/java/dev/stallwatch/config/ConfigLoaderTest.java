@@ -29,7 +29,26 @@ class ConfigLoaderTest {
     assertThat(c.runawayThreshold()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.deadlockInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.blocks()).isEmpty();
+    for (Feature feature : Feature.values()) {
+      assertThat(c.enabled(feature)).as(feature.switchKey().key()).isTrue();
+    }
     assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void eachFeatureIsSwitchedOffByItsOwnKeyAndABadValueKeepsItOnWithOneLine() {
+    StallwatchConfig c = load(
+        Map.of("stallwatch.monitors.enabled", "false", "stallwatch.websocket.enabled", "FALSE "),
+        Map.of("STALLWATCH_PERMITS_ENABLED", "false", "STALLWATCH_LOCKS_ENABLED", "maybe"));
+
+    assertThat(c.enabled(Feature.MONITORS)).isFalse();
+    assertThat(c.enabled(Feature.WEBSOCKET)).isFalse();
+    assertThat(c.enabled(Feature.PERMITS)).isFalse();
+    assertThat(c.enabled(Feature.LOCKS)).isTrue();
+    assertThat(c.enabled(Feature.DEADLOCKS)).isTrue();
+    assertThat(c.enabled(Feature.BLOCKS)).isTrue();
+    assertThat(warnings).containsExactly(
+        "config: STALLWATCH_LOCKS_ENABLED=maybe is neither true nor false; using the default true");
   }
 
   @Test
