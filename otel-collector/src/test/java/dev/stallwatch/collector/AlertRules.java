@@ -1,0 +1,38 @@
+package dev.stallwatch.collector;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The shipped alerting rules and their promtool tests, and what the tests read out of the rules file. */
+final class AlertRules {
+  static final Path FILE = CollectorBuild.directory().resolve("prometheus/alerts.yml");
+  static final Path TESTS = CollectorBuild.directory().resolve("prometheus/alerts_test.yml");
+  static final Path RUNBOOKS = CollectorBuild.directory().resolve("../docs/runbooks.md").normalize();
+
+  private static final Pattern ALERT = Pattern.compile("^\\s*- alert: (\\S+)\\s*$", Pattern.MULTILINE);
+  private static final Pattern RUNBOOK_URL = Pattern.compile("runbook_url: \"([^\"]*)\"");
+
+  private AlertRules() {}
+
+  static List<String> alertNames() throws IOException {
+    return all(ALERT, Files.readString(FILE));
+  }
+
+  static List<String> runbookUrls() throws IOException {
+    return all(RUNBOOK_URL, Files.readString(FILE));
+  }
+
+  private static List<String> all(Pattern pattern, String text) {
+    List<String> found = new ArrayList<>();
+    Matcher m = pattern.matcher(text);
+    while (m.find()) {
+      found.add(m.group(1));
+    }
+    return found;
+  }
+}
