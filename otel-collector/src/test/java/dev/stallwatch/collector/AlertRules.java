@@ -16,6 +16,7 @@ final class AlertRules {
 
   private static final Pattern ALERT = Pattern.compile("^\\s*- alert: (\\S+)\\s*$", Pattern.MULTILINE);
   private static final Pattern RUNBOOK_URL = Pattern.compile("runbook_url: \"([^\"]*)\"");
+  private static final Pattern FOR_MINUTES = Pattern.compile("(?m)^(\\s*for: )(\\d+)m[ \\t]*$");
 
   private AlertRules() {}
 
@@ -25,6 +26,20 @@ final class AlertRules {
 
   static List<String> runbookUrls() throws IOException {
     return all(RUNBOOK_URL, Files.readString(FILE));
+  }
+
+  /**
+   * A copy of the rules for a test that runs for seconds, not minutes: every {@code for: Nm} becomes {@code for:
+   * N*5 s} (1 m: 5 s, 10 m: 50 s). Expressions, windows and thresholds are left as they ship.
+   */
+  static Path copyWithShortFor(Path directory) throws IOException {
+    Matcher m = FOR_MINUTES.matcher(Files.readString(FILE));
+    StringBuilder rules = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(rules, m.group(1) + Integer.parseInt(m.group(2)) * 5 + "s");
+    }
+    m.appendTail(rules);
+    return Files.writeString(directory.resolve("alerts-short-for.yml"), rules);
   }
 
   private static List<String> all(Pattern pattern, String text) {

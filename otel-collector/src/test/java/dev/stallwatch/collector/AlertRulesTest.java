@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The alerting rules are valid for Prometheus and behave as alerts_test.yml says, checked by Prometheus's own
@@ -24,8 +25,24 @@ class AlertRulesTest {
   }
 
   @Test
+  void theComposeStacksPrometheusLoadsTheRules() throws Exception {
+    String output = promtool("check", "config", CollectorBuild.directory().resolve("prometheus.yml").toString());
+    assertThat(output).contains("SUCCESS: 1 rule files found").contains("prometheus/alerts.yml");
+  }
+
+  @Test
   void everyRuleBehavesAsItsPromtoolTestsSay() throws Exception {
     assertThat(promtool("test", "rules", AlertRules.TESTS.toString())).contains("SUCCESS");
+  }
+
+  @Test
+  void theEndToEndTestsCopyHasEveryForInSecondsAndIsValid(@TempDir Path directory) throws Exception {
+    Path copy = AlertRules.copyWithShortFor(directory);
+    String rules = Files.readString(copy);
+    assertThat(rules).doesNotContainPattern("for: \\d+m").contains("for: 5s").contains("for: 50s");
+    assertThat(rules.replaceAll("for: \\d+s", ""))
+        .isEqualTo(Files.readString(AlertRules.FILE).replaceAll("for: \\d+m", ""));
+    assertThat(promtool("check", "rules", copy.toString())).contains("SUCCESS");
   }
 
   @Test
