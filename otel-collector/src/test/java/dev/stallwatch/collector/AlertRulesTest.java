@@ -39,7 +39,7 @@ class AlertRulesTest {
   void theEndToEndTestsCopyHasEveryForInSecondsAndIsValid(@TempDir Path directory) throws Exception {
     Path copy = AlertRules.copyWithShortFor(directory);
     String rules = Files.readString(copy);
-    assertThat(rules).doesNotContainPattern("for: \\d+m").contains("for: 5s").contains("for: 50s");
+    assertThat(rules).doesNotContainPattern("for: \\d+m").contains("for: 10s").contains("for: 100s");
     assertThat(rules.replaceAll("for: \\d+s", ""))
         .isEqualTo(Files.readString(AlertRules.FILE).replaceAll("for: \\d+m", ""));
     assertThat(promtool("check", "rules", copy.toString())).contains("SUCCESS");
