@@ -11,25 +11,39 @@ import dev.stallwatch.testing.Jdk;
 import dev.stallwatch.testing.OtlpReceiver;
 import dev.stallwatch.testing.RunningJvm;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sample rewrite service, its faults switched on and driven by the load driver's WebSocket clients, runs under the
  * agent exporting to the real collector in a container: the spans come out of the collector's trace exporter (a block
  * method's span the child of the WebSocket message's), the detections out of its detections file, the metrics out of
  * its Prometheus endpoint as scraped by a real Prometheus, and every query of the shipped dashboard finds data.
+ *
+ * <p>That Prometheus evaluates the shipped alerting rules, with every {@code for:} shortened from minutes to as many
+ * times 10 seconds ({@link AlertRules#copyWithShortFor}), since each run lasts seconds: the service without faults
+ * fires none, and the faults fire the deadlock, permit leak, semaphore exhaustion and runaway alerts.
  */
 class CollectorPipelineIT {
   @Test
-  void spansDetectionsAndMetricsGoThroughTheRealCollector() throws Exception {
+  void spansDetectionsAndMetricsGoThroughTheRealCollector(@TempDir Path rules) throws Exception {
     try (OtlpReceiver jaeger = new OtlpReceiver();
         RunningCollector collector = RunningCollector.start(jaeger.endpoint());
         PrometheusServer prometheus = PrometheusServer.start(
-            List.of(collector.prometheusTarget(), collector.internalMetricsTarget()))) {
+            List.of(collector.prometheusTarget(), collector.internalMetricsTarget()),
+            AlertRules.copyWithShortFor(rules))) {
+      // First the service without faults, under the same load: no alert fires, while it runs or in the seconds
+      // after (its last values stay in the collector's exporter, as a stopped service's do).
+      runRewriteService(collector, "none");
+      Thread.sleep(15_000);
+      assertThat(alerts(prometheus, "firing")).as("alerts fired by the service without faults").isEmpty();
+      System.out.println("[alerts] pending during the run without faults: " + alerts(prometheus, "pending"));
+
       // The sample rewrite service under load, first with the faults that can run side by side (a block retried
       // for seconds, a handler that throws, a slow write under a hot lock), then with each of two that stall it on
       // its own (a lock-order deadlock; provider slots lost on the timeout path, after which documents crawl and
@@ -75,6 +89,19 @@ class CollectorPipelineIT {
       }, Duration.ofSeconds(20), "stallwatch_detections_total in Prometheus, scraped from the collector");
       assertThat(detections).hasSizeGreaterThanOrEqualTo(5);
 
+      Set<String> expected = Set.of("StallwatchDeadlock", "StallwatchPermitLeak", "StallwatchSemaphoreExhausted",
+          "StallwatchRunawayRunning");
+      Set<String> fired = new TreeSet<>();
+      try {
+        await(() -> {
+          fired.addAll(alerts(prometheus, "firing"));
+          return fired.containsAll(expected) ? fired : null;
+        }, Duration.ofSeconds(30), "the alerts " + expected + " firing in Prometheus");
+      } finally {
+        System.out.println("[alerts] fired by the faults: " + fired + "; handler error ratio per endpoint: "
+            + prometheus.query("max_over_time(stallwatch:websocket_handler_errors:ratio15m[1h])"));
+      }
+
       for (String query : Dashboard.queries()) {
         JsonNode series = await(() -> {
           JsonNode result = prometheus.query(query);
@@ -83,6 +110,16 @@ class CollectorPipelineIT {
         assertThat(series).as(query).isNotEmpty();
       }
     }
+  }
+
+  /** The alerts that were in {@code state} at any time of the test, from Prometheus's own ALERTS series. */
+  static Set<String> alerts(PrometheusServer prometheus, String state) throws Exception {
+    Set<String> names = new TreeSet<>();
+    for (JsonNode series : prometheus.query(
+        "count by (alertname) (max_over_time(ALERTS{alertstate=\"" + state + "\"}[1h]))")) {
+      names.add(series.path("metric").path("alertname").asText());
+    }
+    return names;
   }
 
   /**

@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A real Prometheus (Debian's {@code prometheus} package) as a process on 127.0.0.1, scraping the given targets every
- * second, with its data in a temporary directory; queried over its HTTP API as Grafana would.
+ * A real Prometheus (Debian's {@code prometheus} package) as a process on 127.0.0.1, scraping the given targets and
+ * evaluating the given rules every second, with its data in a temporary directory; queried over its HTTP API as
+ * Grafana would.
  */
 final class PrometheusServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,13 +26,14 @@ final class PrometheusServer implements AutoCloseable {
   private final int port;
   private final Path directory;
 
-  private PrometheusServer(List<String> targets) throws IOException {
+  private PrometheusServer(List<String> targets, Path rules) throws IOException {
     Docker.assumeTool(Files.isExecutable(BINARY), BINARY + " is missing (Debian: apt-get install prometheus)");
     directory = Files.createTempDirectory("stallwatch-prometheus-");
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        + (rules == null ? "" : "rule_files:\n  - '" + rules.toAbsolutePath() + "'\n")
         + "scrape_configs:\n  - job_name: collector\n    static_configs:\n      - targets: ["
         + String.join(", ", targets.stream().map(t -> "'" + t + "'").toList()) + "]\n";
     Files.writeString(directory.resolve("prometheus.yml"), config);
@@ -45,7 +47,12 @@ final class PrometheusServer implements AutoCloseable {
   }
 
   static PrometheusServer start(List<String> targets) throws Exception {
-    PrometheusServer server = new PrometheusServer(targets);
+    return start(targets, null);
+  }
+
+  /** Evaluating the rules file {@code rules} (none when null). */
+  static PrometheusServer start(List<String> targets, Path rules) throws Exception {
+    PrometheusServer server = new PrometheusServer(targets, rules);
     server.awaitReady(Duration.ofSeconds(30));
     return server;
   }
