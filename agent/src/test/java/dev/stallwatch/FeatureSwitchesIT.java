@@ -47,7 +47,6 @@ class FeatureSwitchesIT {
   @Test
   void permitsTheLedgerCannotHoldAreCountedAndSaidOnce() throws Exception {
     RunningJvm.Result result = ForkedJvm.run(Jdk.current(), HoardedPermits.class, "5000")
-        .property("stallwatch.permit.leak.threshold", "1s")
         .runToEnd(Duration.ofSeconds(60));
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();

@@ -4,6 +4,9 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.AbstractOwnableSynchronizer;
+import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * Reads what the JDK's synchronizers know but do not publish: the thread owning an exclusive lock, and the
@@ -14,6 +17,30 @@ final class LockOwners {
   private static final Method EXCLUSIVE_OWNER = accessibleMethod(AbstractOwnableSynchronizer.class,
       "getExclusiveOwnerThread");
   private static final Field SEMAPHORE_SYNC = accessibleField(Semaphore.class, "sync");
+  private static final Method AQS_STATE = accessibleMethod(AbstractQueuedSynchronizer.class, "getState");
+  private static final Method AQLS_STATE = accessibleMethod(AbstractQueuedLongSynchronizer.class, "getState");
+
+  /**
+   * Whether nobody holds {@code lock} at all right now (an AQS state of 0; a StampedLock neither read- nor
+   * write-locked). A thread still parked on a free lock has been handed it, or is about to retry, and has not yet been
+   * given a CPU to run on: on a starved machine that can take hundreds of milliseconds, and it is not a lock wait.
+   */
+  static boolean isFree(Object lock) {
+    try {
+      if (lock instanceof StampedLock stamped) {
+        return !stamped.isReadLocked() && !stamped.isWriteLocked();
+      }
+      if (AQS_STATE != null && lock instanceof AbstractQueuedSynchronizer) {
+        return (int) AQS_STATE.invoke(lock) == 0;
+      }
+      if (AQLS_STATE != null && lock instanceof AbstractQueuedLongSynchronizer) {
+        return (long) AQLS_STATE.invoke(lock) == 0;
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // unknowable: treat as held
+    }
+    return false;
+  }
 
   private LockOwners() {}
 

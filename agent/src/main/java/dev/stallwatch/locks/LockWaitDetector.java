@@ -80,6 +80,9 @@ final class LockWaitDetector {
       if (threadState != Thread.State.WAITING && threadState != Thread.State.TIMED_WAITING) {
         continue; // not parked: spinning just before parking, or a wait whose end the hooks did not see
       }
+      if (semaphore == null && LockOwners.isFree(lock)) {
+        continue; // handed the lock, or about to retry, and not yet running: look again next scan
+      }
       if (waitsOnItself(waiter, lock, snapshot)) {
         continue; // a deadlock cycle: the deadlock detector reports it, once, with every thread in it
       }

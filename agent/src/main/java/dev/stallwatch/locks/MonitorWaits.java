@@ -142,8 +142,8 @@ public final class MonitorWaits implements Runnable {
       return;
     }
     Thread waiter = find(threads, info.getThreadId());
-    if (waiter == null) {
-      return;
+    if (waiter == null || info.getLockOwnerId() <= 0 && info.getLockOwnerName() == null) {
+      return; // no owner: the monitor was just released and the waiter not yet run; look again next scan
     }
     if (waitsOnItself(info)) {
       wait.settled = true; // a deadlock cycle: DeadlockDetector reports it, once, with every thread in it

@@ -25,6 +25,9 @@ public final class Watchdog {
   private Watchdog() {
     scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, THREAD_NAME);
+      // The agent's loader as context loader, as the agent's other threads have it: threads it starts inherit it,
+      // and that is one way the hooks tell the agent's threads from the application's.
+      thread.setContextClassLoader(Watchdog.class.getClassLoader());
       thread.setDaemon(true);
       return thread;
     });
