@@ -1,5 +1,6 @@
 package dev.stallwatch.permits;
 
+import dev.stallwatch.bootstrap.StallwatchPlatformClasses;
 import dev.stallwatch.instrumentation.ClassBytes;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
@@ -52,7 +53,7 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] bytes) {
-    if (loader == null || loader == agentLoader || className == null || ClassBytes.isPlatform(className)
+    if (loader == null || loader == agentLoader || className == null || StallwatchPlatformClasses.isPlatformInternalName(className)
         || !mentionsSemaphore(bytes)) {
       return null;
     }
