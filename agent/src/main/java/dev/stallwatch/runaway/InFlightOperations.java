@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Every instrumented operation running right now, of every kind (block methods, later WebSocket handler calls), for
+ * Every instrumented operation running right now, of every kind (block methods and WebSocket handler calls), for
  * the runaway watchdog ({@link RunawayDetector}) and the in-flight gauge.
  *
  * <p>The hot path touches only the calling thread's own record (a thread-local stack of its operations); the global
