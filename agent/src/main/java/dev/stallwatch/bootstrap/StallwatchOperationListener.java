@@ -2,8 +2,9 @@ package dev.stallwatch.bootstrap;
 
 /**
  * What the agent's core does when a block-processing method starts and ends (WebSocket handler calls have their own
- * {@link StallwatchWebSocketListener}). Implemented in the core, registered with {@link StallwatchOperations#setListener}; the advice
- * inlined into application classes only ever talks to {@link StallwatchOperations}.
+ * {@link StallwatchWebSocketListener}). Implemented in the core, registered with
+ * {@link StallwatchOperations#setListener}; the advice inlined into application classes only ever talks to
+ * {@link StallwatchOperations}.
  *
  * <p>Part of the bootstrap package: JDK types only (see {@code StallwatchClock}).
  */
