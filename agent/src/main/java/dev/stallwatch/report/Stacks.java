@@ -17,8 +17,8 @@ public final class Stacks {
   }
 
   /**
-   * The innermost frame of the application rather than of the JDK or a {@code javax} API, the one a person looks at first; the innermost
-   * frame when every frame is the JDK's, or null for an empty stack.
+   * The innermost frame of the application rather than of the JDK or a {@code javax} API, the one a person looks at
+   * first; the innermost frame when every frame is the JDK's, or null for an empty stack.
    */
   public static String keyFrame(List<String> stack) {
     for (String frame : stack) {
