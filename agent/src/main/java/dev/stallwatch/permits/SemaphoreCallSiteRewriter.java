@@ -53,7 +53,8 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] bytes) {
-    if (loader == null || loader == agentLoader || className == null || StallwatchPlatformClasses.isPlatformInternalName(className)
+    if (loader == null || loader == agentLoader || className == null
+        || StallwatchPlatformClasses.isPlatformInternalName(className)
         || !mentionsSemaphore(bytes)) {
       return null;
     }

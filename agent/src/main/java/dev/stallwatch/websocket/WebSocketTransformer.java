@@ -59,7 +59,8 @@ final class WebSocketTransformer implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] bytes) {
-    if (loader == null || loader == agentLoader || className == null || StallwatchPlatformClasses.isPlatformInternalName(className)
+    if (loader == null || loader == agentLoader || className == null
+        || StallwatchPlatformClasses.isPlatformInternalName(className)
         || isContainer(className)
         || !(ClassBytes.contains(bytes, API_PACKAGE) || ClassBytes.contains(bytes, SPRING_PACKAGE))) {
       return null;
