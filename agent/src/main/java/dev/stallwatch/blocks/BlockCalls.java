@@ -3,7 +3,7 @@ package dev.stallwatch.blocks;
 import dev.stallwatch.bootstrap.StallwatchOperationListener;
 import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.Operation;
-import io.opentelemetry.api.common.AttributeKey;
+import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
@@ -22,8 +22,6 @@ import java.util.List;
  * same thread is not tracked again: recursion gives one span.
  */
 final class BlockCalls implements StallwatchOperationListener {
-  static final String DURATION_METRIC = "stallwatch.block.duration";
-  private static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
   /** Seconds; from 5 ms to 5 minutes, since blocks may legitimately take long. */
   private static final List<Double> BUCKETS =
       List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0);
@@ -37,7 +35,7 @@ final class BlockCalls implements StallwatchOperationListener {
     this.sites = sites;
     this.operations = operations;
     this.tracer = tracer;
-    durations = meter.histogramBuilder(DURATION_METRIC)
+    durations = meter.histogramBuilder(TelemetryNames.BLOCK_DURATION_METRIC)
         .setDescription("Duration of block-processing methods (stallwatch.blocks), by method")
         .setUnit("s")
         .setExplicitBucketBoundariesAdvice(BUCKETS)
@@ -61,7 +59,7 @@ final class BlockCalls implements StallwatchOperationListener {
           .setParent(parent)
           .setSpanKind(SpanKind.INTERNAL)
           .setAllAttributes(site.spanAttributes)
-          .setAttribute(THREAD_NAME, Thread.currentThread().getName())
+          .setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName())
           .startSpan();
       Operation op = operations.begin(thread, Blocks.KIND, site.qualifiedName, site, site.thresholdNanos, span,
           site.details);
@@ -90,7 +88,7 @@ final class BlockCalls implements StallwatchOperationListener {
       if (thrown != null) {
         span.recordException(thrown);
         span.setStatus(StatusCode.ERROR, thrown.getClass().getName());
-        span.setAttribute(BlockSite.ERROR_TYPE, thrown.getClass().getName());
+        span.setAttribute(TelemetryNames.ERROR_TYPE, thrown.getClass().getName());
       }
       operations.end(thread, op, now);
       span.end();

@@ -1,5 +1,6 @@
 package dev.stallwatch.blocks;
 
+import dev.stallwatch.bootstrap.StallwatchPlatformClasses;
 import dev.stallwatch.config.BlockPattern;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,13 +53,14 @@ final class BlockMatcher {
     return null;
   }
 
-  /** Whether no class of this name could ever be instrumented: the JDK's and the agent's own. */
+  /**
+   * Whether no class of this name could ever be instrumented: the JDK's and every {@code javax} API type (see
+   * {@link StallwatchPlatformClasses} for why javax here), and the agent's own: its relocated libraries, its hooks
+   * (in the shipped jar the build renames that prefix with the hooks, into {@code java.util.concurrent.locks}) and
+   * its launcher, the one agent class the application's class loader sees.
+   */
   static boolean excludedByName(String className) {
-    return className.startsWith("java.")
-        || className.startsWith("javax.")
-        || className.startsWith("jdk.")
-        || className.startsWith("sun.")
-        || className.startsWith("com.sun.")
+    return StallwatchPlatformClasses.isPlatformOrJavaxClass(className)
         || className.startsWith("dev.stallwatch.shaded.")
         || className.startsWith("dev.stallwatch.bootstrap.")
         || className.startsWith("dev.stallwatch.StallwatchAgent");

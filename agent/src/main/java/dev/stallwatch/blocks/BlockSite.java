@@ -1,7 +1,7 @@
 package dev.stallwatch.blocks;
 
 import dev.stallwatch.config.BlockPattern;
-import io.opentelemetry.api.common.AttributeKey;
+import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,11 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * runaway detections say about it, prepared once so that a call allocates nothing for it.
  */
 final class BlockSite {
-  static final AttributeKey<String> CODE_FUNCTION_NAME = AttributeKey.stringKey("code.function.name");
-  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  static final AttributeKey<String> OPERATION_KIND = AttributeKey.stringKey("stallwatch.operation.kind");
-  static final AttributeKey<String> BLOCK_PATTERN = AttributeKey.stringKey("stallwatch.block.pattern");
-
   final String className;
   final String methodName;
   /** {@code com.acme.Pipeline.processBlock}. */
@@ -35,15 +30,16 @@ final class BlockSite {
     this.pattern = pattern;
     this.thresholdNanos = thresholdNanos;
     qualifiedName = className + "." + methodName;
-    spanName = className.substring(className.lastIndexOf('.') + 1) + "." + methodName;
-    metricAttributes = Attributes.of(CODE_FUNCTION_NAME, qualifiedName);
-    spanAttributes = Attributes.of(CODE_FUNCTION_NAME, qualifiedName, OPERATION_KIND, Blocks.KIND,
-        BLOCK_PATTERN, pattern.toString());
+    spanName = TelemetryNames.blockSpanName(className, methodName);
+    metricAttributes = Attributes.of(TelemetryNames.CODE_FUNCTION_NAME, qualifiedName);
+    spanAttributes = Attributes.of(TelemetryNames.CODE_FUNCTION_NAME, qualifiedName,
+        TelemetryNames.OPERATION_KIND, Blocks.KIND,
+        TelemetryNames.BLOCK_PATTERN, pattern.toString());
     details = Map.of("pattern", pattern.toString());
   }
 
   Attributes errorAttributes(Throwable thrown) {
     return errorAttributes.computeIfAbsent(thrown.getClass(),
-        type -> metricAttributes.toBuilder().put(ERROR_TYPE, type.getName()).build());
+        type -> metricAttributes.toBuilder().put(TelemetryNames.ERROR_TYPE, type.getName()).build());
   }
 }

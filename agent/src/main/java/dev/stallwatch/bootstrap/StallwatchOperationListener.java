@@ -1,9 +1,10 @@
 package dev.stallwatch.bootstrap;
 
 /**
- * What the agent's core does when an instrumented operation (a block-processing method, later a WebSocket handler
- * call) starts and ends. Implemented in the core, registered with {@link StallwatchOperations#setListener}; the advice
- * inlined into application classes only ever talks to {@link StallwatchOperations}.
+ * What the agent's core does when a block-processing method starts and ends (WebSocket handler calls have their own
+ * {@link StallwatchWebSocketListener}). Implemented in the core, registered with
+ * {@link StallwatchOperations#setListener}; the advice inlined into application classes only ever talks to
+ * {@link StallwatchOperations}.
  *
  * <p>Part of the bootstrap package: JDK types only (see {@code StallwatchClock}).
  */

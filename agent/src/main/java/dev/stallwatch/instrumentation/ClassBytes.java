@@ -20,10 +20,4 @@ public final class ClassBytes {
     }
     return false;
   }
-
-  /** Classes of the JDK itself, which no application-level instrumentation touches. */
-  public static boolean isPlatform(String internalName) {
-    return internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
-        || internalName.startsWith("com/sun/");
-  }
 }

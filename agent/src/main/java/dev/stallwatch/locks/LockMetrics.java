@@ -4,7 +4,7 @@ import dev.stallwatch.bootstrap.StallwatchCompletedWait;
 import dev.stallwatch.bootstrap.StallwatchLockWaits;
 import dev.stallwatch.permits.HeldPermit;
 import dev.stallwatch.report.LockNames;
-import io.opentelemetry.api.common.AttributeKey;
+import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
@@ -28,10 +28,6 @@ public final class LockMetrics {
   static final int MAX_SEMAPHORES = 50;
   private static final String OTHER = "other";
 
-  public static final AttributeKey<String> LOCK_CLASS = AttributeKey.stringKey("stallwatch.lock.class");
-  public static final AttributeKey<String> LOCK_SITE = AttributeKey.stringKey("stallwatch.lock.site");
-  public static final AttributeKey<String> SEMAPHORE = AttributeKey.stringKey("stallwatch.semaphore");
-  public static final AttributeKey<String> SEMAPHORE_SITE = AttributeKey.stringKey("stallwatch.semaphore.site");
 
   private final DoubleHistogram waitDuration;
   private final Set<String> knownSites = new HashSet<>();
@@ -41,15 +37,15 @@ public final class LockMetrics {
   private volatile List<SemaphoreSample> samples = List.of();
 
   public LockMetrics(Meter meter) {
-    waitDuration = meter.histogramBuilder("stallwatch.lock.wait.duration")
+    waitDuration = meter.histogramBuilder(TelemetryNames.LOCK_WAIT_DURATION_METRIC)
         .setUnit("s")
         .setDescription("Time threads waited to acquire a contended lock or permit (waits of 1 ms or more)")
         .build();
-    meter.upDownCounterBuilder("stallwatch.semaphore.permits.in_use")
+    meter.upDownCounterBuilder(TelemetryNames.SEMAPHORE_PERMITS_IN_USE_METRIC)
         .setUnit("{permit}")
         .setDescription("Permits acquired and not yet released, per semaphore")
         .buildWithCallback(m -> samples.forEach(s -> m.record(s.inUse, s.attributes)));
-    meter.upDownCounterBuilder("stallwatch.semaphore.permits.available")
+    meter.upDownCounterBuilder(TelemetryNames.SEMAPHORE_PERMITS_AVAILABLE_METRIC)
         .setUnit("{permit}")
         .setDescription("Permits available, per semaphore")
         .buildWithCallback(m -> samples.forEach(s -> m.record(s.available, s.attributes)));
@@ -60,7 +56,8 @@ public final class LockMetrics {
     for (StallwatchCompletedWait w = StallwatchLockWaits.pollCompleted(); w != null;
         w = StallwatchLockWaits.pollCompleted()) {
       waitDuration.record(w.nanos / 1e9, Attributes.of(
-          LOCK_CLASS, LockNames.lockClass(w.synchronizerClass), LOCK_SITE, boundedSite(w.site)));
+          TelemetryNames.LOCK_CLASS, LockNames.lockClass(w.synchronizerClass),
+          TelemetryNames.LOCK_SITE, boundedSite(w.site)));
     }
     refreshSemaphores(heldPermits, site);
   }
@@ -91,7 +88,8 @@ public final class LockMetrics {
     }
     List<SemaphoreSample> next = new ArrayList<>();
     for (Map.Entry<Semaphore, String> e : semaphores.entrySet()) {
-      Attributes attributes = Attributes.of(SEMAPHORE, LockNames.identity(e.getKey()), SEMAPHORE_SITE, e.getValue());
+      Attributes attributes = Attributes.of(TelemetryNames.SEMAPHORE, LockNames.identity(e.getKey()),
+          TelemetryNames.SEMAPHORE_SITE, e.getValue());
       next.add(new SemaphoreSample(attributes, inUse.getOrDefault(e.getKey(), 0), e.getKey().availablePermits()));
     }
     samples = next;

@@ -1,6 +1,7 @@
 package dev.stallwatch.permits;
 
 import dev.stallwatch.bootstrap.StallwatchHealth;
+import dev.stallwatch.bootstrap.StallwatchPlatformClasses;
 import dev.stallwatch.instrumentation.ClassBytes;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
@@ -53,7 +54,8 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] bytes) {
-    if (loader == null || loader == agentLoader || className == null || ClassBytes.isPlatform(className)
+    if (loader == null || loader == agentLoader || className == null
+        || StallwatchPlatformClasses.isPlatformInternalName(className)
         || !mentionsSemaphore(bytes)) {
       return null;
     }

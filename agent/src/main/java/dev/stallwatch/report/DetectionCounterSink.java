@@ -13,7 +13,7 @@ public final class DetectionCounterSink implements DetectionSink {
   private final Map<DetectionKind, Attributes> attributesByKind = new EnumMap<>(DetectionKind.class);
 
   public DetectionCounterSink(Meter meter) {
-    counter = meter.counterBuilder(TelemetryNames.DETECTIONS_COUNTER)
+    counter = meter.counterBuilder(TelemetryNames.DETECTIONS_METRIC)
         .setDescription("Detections reported by stallwatch, by kind")
         .setUnit("{detection}")
         .build();

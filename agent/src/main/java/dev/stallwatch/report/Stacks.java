@@ -1,12 +1,11 @@
 package dev.stallwatch.report;
 
+import dev.stallwatch.bootstrap.StallwatchPlatformClasses;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Stacks as detections carry them: {@link StackTraceElement#toString()} strings, innermost first. */
 public final class Stacks {
-  private static final String[] PLATFORM_PREFIXES = {"java.", "jdk.", "sun.", "com.sun.", "javax."};
-
   private Stacks() {}
 
   public static List<String> toStrings(StackTraceElement[] frames) {
@@ -18,8 +17,8 @@ public final class Stacks {
   }
 
   /**
-   * The innermost frame of the application rather than of the JDK, the one a person looks at first; the innermost
-   * frame when every frame is the JDK's, or null for an empty stack.
+   * The innermost frame of the application rather than of the JDK or a {@code javax} API, the one a person looks at
+   * first; the innermost frame when every frame is the JDK's, or null for an empty stack.
    */
   public static String keyFrame(List<String> stack) {
     for (String frame : stack) {
@@ -34,11 +33,7 @@ public final class Stacks {
     // "java.base/java.util.concurrent..." carries the module first; the class name follows the slash.
     int paren = frame.indexOf('(');
     String className = frame.substring(frame.lastIndexOf('/', paren < 0 ? frame.length() : paren) + 1);
-    for (String prefix : PLATFORM_PREFIXES) {
-      if (className.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
+    // Every javax. frame is skipped too, unlike for a lock's site: see StallwatchPlatformClasses.
+    return StallwatchPlatformClasses.isPlatformOrJavaxClass(className);
   }
 }

@@ -1,6 +1,6 @@
 package dev.stallwatch.runaway;
 
-import io.opentelemetry.api.common.AttributeKey;
+import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.trace.Span;
 import java.util.Map;
 import java.util.Set;
@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Every instrumented operation running right now, of every kind (block methods, later WebSocket handler calls), for
+ * Every instrumented operation running right now, of every kind (block methods and WebSocket handler calls), for
  * the runaway watchdog ({@link RunawayDetector}) and the in-flight gauge.
  *
  * <p>The hot path touches only the calling thread's own record (a thread-local stack of its operations); the global
@@ -16,9 +16,6 @@ import java.util.function.Consumer;
  * threads that have ended. No lock, no shared counter per call.
  */
 public final class InFlightOperations {
-  /** Set on an operation's span when it was reported as a runaway, before the span ends. */
-  public static final AttributeKey<Boolean> RUNAWAY_ATTRIBUTE = AttributeKey.booleanKey("stallwatch.runaway");
-
   private final Set<PerThread> threads = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<PerThread> current = ThreadLocal.withInitial(this::register);
   private volatile Consumer<Operation> endedRunaways = op -> {};
@@ -133,7 +130,7 @@ public final class InFlightOperations {
 
   /**
    * Records that the calling thread's operation ended. When it had been reported as a runaway, marks its span
-   * ({@link #RUNAWAY_ATTRIBUTE}) and has the end reported; call this before ending the span.
+   * ({@link TelemetryNames#RUNAWAY}) and has the end reported; call this before ending the span.
    *
    * @return whether it had been reported as a runaway
    */
@@ -143,7 +140,7 @@ public final class InFlightOperations {
     if (before == Operation.RUNNING) {
       return false;
     }
-    op.span().setAttribute(RUNAWAY_ATTRIBUTE, true);
+    op.span().setAttribute(TelemetryNames.RUNAWAY, true);
     if (before == Operation.REPORTED) {
       endedRunaways.accept(op);
     }

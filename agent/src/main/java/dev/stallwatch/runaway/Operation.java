@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Map;
 
 /**
- * One call of an instrumented operation while it runs: a block-processing method now, a WebSocket handler call later.
+ * One call of an instrumented operation while it runs: a block-processing method or a WebSocket handler call.
  * Created and ended by the thread running it ({@link InFlightOperations#begin}, {@link InFlightOperations#end}); read
  * by the watchdog, which may report it as a runaway.
  *
@@ -55,7 +55,7 @@ public final class Operation {
     this.startNanos = startNanos;
   }
 
-  /** What sort of operation: {@code block}, later {@code websocket}. */
+  /** What sort of operation: {@code block} or {@code websocket}. */
   public String kind() {
     return kind;
   }

@@ -4,7 +4,7 @@ import dev.stallwatch.report.Detection;
 import dev.stallwatch.report.DetectionKind;
 import dev.stallwatch.report.Detections;
 import dev.stallwatch.report.Stacks;
-import io.opentelemetry.api.common.AttributeKey;
+import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
@@ -29,9 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RunawayDetector implements Runnable {
   /** How often the watchdog looks: reports come at most this late after the threshold. */
   public static final Duration SCAN_INTERVAL = Duration.ofMillis(100);
-  public static final String ACTIVE_OPERATIONS_METRIC = "stallwatch.operations.active";
-  public static final String RUNAWAYS_METRIC = "stallwatch.runaways";
-  public static final AttributeKey<String> OPERATION_KIND = AttributeKey.stringKey("stallwatch.operation.kind");
 
   private final InFlightOperations operations;
   private final Detections detections;
@@ -41,7 +38,7 @@ public final class RunawayDetector implements Runnable {
   RunawayDetector(InFlightOperations operations, Detections detections, Meter meter) {
     this.operations = operations;
     this.detections = detections;
-    this.runaways = meter == null ? null : meter.counterBuilder(RUNAWAYS_METRIC)
+    this.runaways = meter == null ? null : meter.counterBuilder(TelemetryNames.RUNAWAYS_METRIC)
         .setDescription("Instrumented operations found running past their runaway threshold, by kind")
         .setUnit("{operation}")
         .build();
@@ -57,7 +54,7 @@ public final class RunawayDetector implements Runnable {
     InFlightOperations operations = new InFlightOperations();
     RunawayDetector detector = new RunawayDetector(operations, detections, meter);
     Set<String> kindsSeen = ConcurrentHashMap.newKeySet();
-    meter.upDownCounterBuilder(ACTIVE_OPERATIONS_METRIC)
+    meter.upDownCounterBuilder(TelemetryNames.ACTIVE_OPERATIONS_METRIC)
         .setDescription("Instrumented operations running now, by kind")
         .setUnit("{operation}")
         .buildWithCallback(measurement -> {
@@ -130,6 +127,6 @@ public final class RunawayDetector implements Runnable {
   }
 
   private Attributes attributes(String kind) {
-    return kindAttributes.computeIfAbsent(kind, k -> Attributes.of(OPERATION_KIND, k));
+    return kindAttributes.computeIfAbsent(kind, k -> Attributes.of(TelemetryNames.OPERATION_KIND, k));
   }
 }

@@ -14,27 +14,26 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AgentHealth implements Runnable {
   private record Counter(String metric, String unit, String description, AtomicLong value, String consequence) {}
 
-  /** The metric names are part of docs/telemetry.md. */
   static final List<Counter> COUNTERS = List.of(
-      new Counter("stallwatch.agent.lock_waits.dropped", "{wait}",
+      new Counter(TelemetryNames.AGENT_LOCK_WAITS_DROPPED_METRIC, "{wait}",
           "Finished lock waits not measured because the watchdog fell behind",
           StallwatchHealth.droppedLockWaits,
           "lock waits were not measured because the watchdog fell behind; stallwatch.lock.wait.duration misses them"),
-      new Counter("stallwatch.agent.permits.untracked", "{permit}",
+      new Counter(TelemetryNames.AGENT_PERMITS_UNTRACKED_METRIC, "{permit}",
           "Permits acquired while the acquiring thread's ledger was full, so not accounted",
           StallwatchHealth.untrackedPermits,
           "permits were taken by a thread already holding 4096 entries and are not accounted; a leak of them would "
               + "not be reported"),
-      new Counter("stallwatch.agent.permit_releases.dropped", "{release}",
+      new Counter(TelemetryNames.AGENT_PERMIT_RELEASES_DROPPED_METRIC, "{release}",
           "Releases by a thread that held none of the permits, dropped because the watchdog fell behind",
           StallwatchHealth.droppedForeignReleases,
           "permit releases by other threads were dropped because the watchdog fell behind; permit accounting is no "
               + "longer exact, so permit_leak is no longer reported (it could be false)"),
-      new Counter("stallwatch.agent.errors.swallowed", "{error}",
+      new Counter(TelemetryNames.AGENT_ERRORS_SWALLOWED_METRIC, "{error}",
           "Errors that the agent's hooks, advice and transformers kept from the application",
           StallwatchHealth.swallowedErrors,
           "errors in the agent's hooks were kept from the application; what they would have recorded is missing"),
-      new Counter("stallwatch.agent.watchdog.late", "{scan}",
+      new Counter(TelemetryNames.AGENT_WATCHDOG_LATE_METRIC, "{scan}",
           "Watchdog scans that started more than a second late",
           StallwatchHealth.lateWatchdogScans,
           "the watchdog ran more than a second late (CPU starvation or a long pause); detections were late by as "

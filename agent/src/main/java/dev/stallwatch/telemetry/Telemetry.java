@@ -1,7 +1,6 @@
 package dev.stallwatch.telemetry;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  * may have an OpenTelemetry of its own, and the two must not meet.
  */
 public final class Telemetry {
-  private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   /** Defaults stallwatch chooses where the SDK's differ from the OpenTelemetry Java agent's; users override them. */
   private static final Map<String, String> DEFAULTS = Map.of(
       // The OpenTelemetry Java agent's default too: plain HTTP on 4318 works through more proxies than gRPC.
@@ -57,11 +55,11 @@ public final class Telemetry {
   }
 
   private static Resource withServiceName(Resource resource, String defaultServiceName) {
-    String current = resource.getAttribute(SERVICE_NAME);
+    String current = resource.getAttribute(TelemetryNames.SERVICE_NAME);
     if (current != null && !current.startsWith("unknown_service")) {
       return resource;
     }
-    return resource.merge(Resource.builder().put(SERVICE_NAME, defaultServiceName).build());
+    return resource.merge(Resource.builder().put(TelemetryNames.SERVICE_NAME, defaultServiceName).build());
   }
 
   public Tracer tracer() {

@@ -3,7 +3,7 @@ package dev.stallwatch.websocket;
 import dev.stallwatch.bootstrap.StallwatchWebSocketListener;
 import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.Operation;
-import io.opentelemetry.api.common.AttributeKey;
+import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -26,12 +26,6 @@ import java.util.List;
  * inside an error callback (an endpoint that closes the session with 1011 from {@code @OnError}) has its own span.
  */
 final class WebSocketCalls implements StallwatchWebSocketListener {
-  static final AttributeKey<String> MESSAGE_TYPE = AttributeKey.stringKey("websocket.message.type");
-  static final AttributeKey<Long> MESSAGE_SIZE = AttributeKey.longKey("websocket.message.size");
-  static final AttributeKey<Long> CLOSE_CODE = AttributeKey.longKey("websocket.close.code");
-  static final AttributeKey<String> CLOSE_REASON = AttributeKey.stringKey("websocket.close.reason");
-  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
   /** The close code a WebSocket container sends when a handler failed: "internal error". */
   static final int INTERNAL_ERROR = 1011;
   private static final List<Double> DURATION_BUCKETS =
@@ -55,7 +49,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   /** The endpoint of messages sent outside any handler call (from an application thread of its own). */
   static final String OUTSIDE_HANDLERS = "(outside handlers)";
   private static final MessageAttributes OUTSIDE_HANDLERS_MESSAGES = new MessageAttributes(
-      Attributes.of(WebSocketSite.ENDPOINT, OUTSIDE_HANDLERS), MESSAGE_TYPE);
+      Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, OUTSIDE_HANDLERS), TelemetryNames.WEBSOCKET_MESSAGE_TYPE);
 
   WebSocketCalls(WebSocketSites sites, InFlightOperations operations, HandlerErrors errors, Tracer tracer,
       Meter meter) {
@@ -63,26 +57,27 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     this.operations = operations;
     this.errors = errors;
     this.tracer = tracer;
-    activeSessions = meter.upDownCounterBuilder("websocket.sessions.active").setUnit("{session}")
+    activeSessions = meter.upDownCounterBuilder(TelemetryNames.WEBSOCKET_SESSIONS_ACTIVE_METRIC).setUnit("{session}")
         .setDescription("WebSocket sessions open now (opened and not yet closed), by endpoint").build();
-    openedSessions = meter.counterBuilder("websocket.sessions.opened").setUnit("{session}")
+    openedSessions = meter.counterBuilder(TelemetryNames.WEBSOCKET_SESSIONS_OPENED_METRIC).setUnit("{session}")
         .setDescription("WebSocket sessions opened, by endpoint").build();
-    closedSessions = meter.counterBuilder("websocket.sessions.closed").setUnit("{session}")
+    closedSessions = meter.counterBuilder(TelemetryNames.WEBSOCKET_SESSIONS_CLOSED_METRIC).setUnit("{session}")
         .setDescription("WebSocket sessions closed, by endpoint and close code").build();
-    receivedMessages = meter.counterBuilder("websocket.messages.received").setUnit("{message}")
+    receivedMessages = meter.counterBuilder(TelemetryNames.WEBSOCKET_MESSAGES_RECEIVED_METRIC).setUnit("{message}")
         .setDescription("WebSocket messages handed to a handler, by endpoint and message type").build();
-    receivedSizes = meter.histogramBuilder("websocket.message.received.size").ofLongs().setUnit("By")
+    receivedSizes = meter.histogramBuilder(TelemetryNames.WEBSOCKET_MESSAGE_RECEIVED_SIZE_METRIC).ofLongs()
+        .setUnit("By")
         .setDescription("Size of received WebSocket messages (UTF-8 bytes for text), by endpoint and type")
         .setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
-    durations = meter.histogramBuilder("websocket.handler.duration").setUnit("s")
+    durations = meter.histogramBuilder(TelemetryNames.WEBSOCKET_HANDLER_DURATION_METRIC).setUnit("s")
         .setDescription("Duration of WebSocket handler calls, by endpoint and event")
         .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
-    sentMessages = meter.counterBuilder("websocket.messages.sent").setUnit("{message}")
+    sentMessages = meter.counterBuilder(TelemetryNames.WEBSOCKET_MESSAGES_SENT_METRIC).setUnit("{message}")
         .setDescription("WebSocket messages the application sent, by endpoint and message type").build();
-    sentSizes = meter.histogramBuilder("websocket.message.sent.size").ofLongs().setUnit("By")
+    sentSizes = meter.histogramBuilder(TelemetryNames.WEBSOCKET_MESSAGE_SENT_SIZE_METRIC).ofLongs().setUnit("By")
         .setDescription("Size of sent WebSocket messages (UTF-8 bytes for text), by endpoint and type")
         .setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
-    handlerErrors = meter.counterBuilder("websocket.handler.errors").setUnit("{error}")
+    handlerErrors = meter.counterBuilder(TelemetryNames.WEBSOCKET_HANDLER_ERRORS_METRIC).setUnit("{error}")
         .setDescription("WebSocket handler failures (thrown, or handed to the error callback), by endpoint, event "
             + "and exception type").build();
   }
@@ -103,7 +98,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       Context parent = Context.current();
       SpanBuilder builder = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind)
           .setAllAttributes(site.spanAttributes)
-          .setAttribute(THREAD_NAME, Thread.currentThread().getName());
+          .setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
       HandlerMethod method = site.method;
       Throwable reportedError = null;
       int closeCode = -1;
@@ -116,11 +111,11 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
           Object message = site.argument(arguments, method.message());
           String type = WebSocketObjects.type(message, method.messageType());
           long size = WebSocketObjects.size(message);
-          builder.setAttribute(MESSAGE_TYPE, type);
+          builder.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_TYPE, type);
           Attributes attributes = site.messageAttributes.of(type);
           receivedMessages.add(1, attributes);
           if (size >= 0) {
-            builder.setAttribute(MESSAGE_SIZE, size);
+            builder.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_SIZE, size);
             receivedSizes.record(size, attributes);
           }
         }
@@ -129,14 +124,14 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
           closeCode = WebSocketObjects.closeCode(reason);
           String phrase = WebSocketObjects.closeReason(reason);
           if (closeCode >= 0) {
-            builder.setAttribute(CLOSE_CODE, (long) closeCode);
+            builder.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) closeCode);
           }
           if (phrase != null) {
-            builder.setAttribute(CLOSE_REASON, phrase);
+            builder.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_REASON, phrase);
           }
           activeSessions.add(-1, site.endpointAttributes);
           closedSessions.add(1, site.endpointAttributes.toBuilder()
-              .put(CLOSE_CODE, closeCode >= 0 ? (long) closeCode : -1L).build());
+              .put(TelemetryNames.WEBSOCKET_CLOSE_CODE, closeCode >= 0 ? (long) closeCode : -1L).build());
         }
         case ERROR -> {
           if (site.argument(arguments, method.error()) instanceof Throwable t) {
@@ -178,7 +173,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       Attributes attributes = site.handlerAttributes;
       if (thrown != null) {
         failed(site, span, thrown, true);
-        attributes = attributes.toBuilder().put(ERROR_TYPE, thrown.getClass().getName()).build();
+        attributes = attributes.toBuilder().put(TelemetryNames.ERROR_TYPE, thrown.getClass().getName()).build();
       }
       if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE) {
         countSent(site.messageAttributes, returned); // the container sends it as the reply
@@ -239,8 +234,9 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private void failed(WebSocketSite site, Span span, Throwable error, boolean thrownByHandler) {
     span.recordException(error);
     span.setStatus(StatusCode.ERROR, error.getClass().getName());
-    span.setAttribute(ERROR_TYPE, error.getClass().getName());
-    handlerErrors.add(1, site.handlerAttributes.toBuilder().put(ERROR_TYPE, error.getClass().getName()).build());
+    span.setAttribute(TelemetryNames.ERROR_TYPE, error.getClass().getName());
+    handlerErrors.add(1,
+        site.handlerAttributes.toBuilder().put(TelemetryNames.ERROR_TYPE, error.getClass().getName()).build());
     errors.failed(site, error, thrownByHandler, span);
   }
 }

@@ -1,17 +1,12 @@
 package dev.stallwatch.websocket;
 
-import io.opentelemetry.api.common.AttributeKey;
+import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import java.util.Map;
 
 /** One instrumented handler method: what its spans and metrics say about it, prepared once. */
 final class WebSocketSite {
-  static final AttributeKey<String> ENDPOINT = AttributeKey.stringKey("websocket.endpoint");
-  static final AttributeKey<String> EVENT = AttributeKey.stringKey("websocket.event");
-  static final AttributeKey<String> CODE_FUNCTION_NAME = AttributeKey.stringKey("code.function.name");
-  static final AttributeKey<String> OPERATION_KIND = AttributeKey.stringKey("stallwatch.operation.kind");
-
   final String endpoint;
   final HandlerMethod method;
   /** {@code com.acme.RewriteEndpoint.onMessage}. */
@@ -37,14 +32,16 @@ final class WebSocketSite {
     this.thresholdNanos = thresholdNanos;
     qualifiedName = className + "." + method.name();
     operationName = qualifiedName + " (" + endpoint + ")";
-    spanName = WebSockets.KIND + " " + method.event().wireName + " " + endpoint;
+    spanName = TelemetryNames.webSocketSpanName(method.event().wireName, endpoint);
     // An inbound message is consumed (on the server and on the client alike); the lifecycle callbacks are internal.
     spanKind = method.event() == HandlerEvent.MESSAGE ? SpanKind.CONSUMER : SpanKind.INTERNAL;
-    spanAttributes = Attributes.of(ENDPOINT, endpoint, EVENT, method.event().wireName,
-        CODE_FUNCTION_NAME, qualifiedName, OPERATION_KIND, WebSockets.KIND);
-    endpointAttributes = Attributes.of(ENDPOINT, endpoint);
-    messageAttributes = new MessageAttributes(endpointAttributes, WebSocketCalls.MESSAGE_TYPE);
-    handlerAttributes = Attributes.of(ENDPOINT, endpoint, EVENT, method.event().wireName);
+    spanAttributes = Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint,
+        TelemetryNames.WEBSOCKET_EVENT, method.event().wireName,
+        TelemetryNames.CODE_FUNCTION_NAME, qualifiedName, TelemetryNames.OPERATION_KIND, WebSockets.KIND);
+    endpointAttributes = Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint);
+    messageAttributes = new MessageAttributes(endpointAttributes, TelemetryNames.WEBSOCKET_MESSAGE_TYPE);
+    handlerAttributes = Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint,
+        TelemetryNames.WEBSOCKET_EVENT, method.event().wireName);
     details = Map.of("endpoint", endpoint, "event", method.event().wireName);
   }
 

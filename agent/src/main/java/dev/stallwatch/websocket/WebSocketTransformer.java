@@ -1,6 +1,7 @@
 package dev.stallwatch.websocket;
 
 import dev.stallwatch.bootstrap.StallwatchHealth;
+import dev.stallwatch.bootstrap.StallwatchPlatformClasses;
 import dev.stallwatch.instrumentation.ClassBytes;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
@@ -38,6 +39,11 @@ import net.bytebuddy.pool.TypePool;
 final class WebSocketTransformer implements ClassFileTransformer {
   private static final byte[] API_PACKAGE = "websocket/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] SPRING_PACKAGE = "web/socket/".getBytes(StandardCharsets.UTF_8);
+  /**
+   * Left alone besides the JDK's classes ({@link StallwatchPlatformClasses}): the containers and Spring, and the two
+   * APIs' own packages, whose adapters and default methods call the application's handlers; the handlers, the
+   * application's implementations of those APIs, are what is instrumented.
+   */
   private static final List<String> CONTAINERS = List.of("org/apache/tomcat/", "org/apache/catalina/",
       "org/eclipse/jetty/", "org/glassfish/tyrus/", "io/undertow/", "org/springframework/", "jakarta/websocket/",
       "javax/websocket/", "io/netty/");
@@ -54,7 +60,8 @@ final class WebSocketTransformer implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] bytes) {
-    if (loader == null || loader == agentLoader || className == null || ClassBytes.isPlatform(className)
+    if (loader == null || loader == agentLoader || className == null
+        || StallwatchPlatformClasses.isPlatformInternalName(className)
         || isContainer(className)
         || !(ClassBytes.contains(bytes, API_PACKAGE) || ClassBytes.contains(bytes, SPRING_PACKAGE))) {
       return null;

@@ -18,6 +18,15 @@ class StacksTest {
   }
 
   @Test
+  void keyFrameSkipsJavaxApiFramesToo() {
+    List<String> stack = List.of(
+        "javax.servlet.http.HttpServlet.service(HttpServlet.java:764)",
+        "com.acme.Servlet.service(Servlet.java:12)");
+
+    assertThat(Stacks.keyFrame(stack)).isEqualTo("com.acme.Servlet.service(Servlet.java:12)");
+  }
+
+  @Test
   void keyFrameFallsBackToTheInnermostFrame() {
     assertThat(Stacks.keyFrame(List.of("java.base/java.lang.Thread.run(Thread.java:840)")))
         .isEqualTo("java.base/java.lang.Thread.run(Thread.java:840)");

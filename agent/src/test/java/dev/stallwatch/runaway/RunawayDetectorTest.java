@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stallwatch.report.Detection;
 import dev.stallwatch.report.DetectionKind;
 import dev.stallwatch.report.Detections;
+import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -63,7 +64,7 @@ class RunawayDetectorTest {
     assertThat(reported).hasSize(2);
     assertThat(reported.get(1).details()).containsEntry("phase", "ended").containsEntry("durationMillis", 6000L);
     assertThat(reported.get(1).stack()).isEmpty();
-    assertThat(((ReadableSpan) op.span()).getAttribute(InFlightOperations.RUNAWAY_ATTRIBUTE)).isTrue();
+    assertThat(((ReadableSpan) op.span()).getAttribute(TelemetryNames.RUNAWAY)).isTrue();
 
     detector.scan(op.startNanos() + 9000 * MS);
     assertThat(reported).hasSize(2);
@@ -75,7 +76,7 @@ class RunawayDetectorTest {
     assertThat(operations.end(me, op, op.startNanos() + 50 * MS)).isFalse();
     detector.scan(op.startNanos() + 10_000 * MS);
     assertThat(reported).isEmpty();
-    assertThat(((ReadableSpan) op.span()).getAttribute(InFlightOperations.RUNAWAY_ATTRIBUTE)).isNull();
+    assertThat(((ReadableSpan) op.span()).getAttribute(TelemetryNames.RUNAWAY)).isNull();
     assertThat(operations.countByKind()).isEmpty();
   }
 
