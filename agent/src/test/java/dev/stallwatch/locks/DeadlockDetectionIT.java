@@ -38,7 +38,9 @@ class DeadlockDetectionIT {
   @MethodSource("jdksAndLockKinds")
   void lockOrderDeadlockIsReportedToEverySinkWithinTwoSecondsOnce(Jdk jdk, String lockKind) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver();
-        RunningJvm app = ForkedJvm.run(jdk, LockOrderDeadlock.class, lockKind).exportTo(receiver).start()) {
+        RunningJvm app = ForkedJvm.run(jdk, LockOrderDeadlock.class, lockKind)
+            .property("stallwatch.lock.wait.threshold", "300ms")
+            .exportTo(receiver).start()) {
       String formed = app.awaitStdout("deadlock formed at ", Duration.ofSeconds(20));
       Instant formedAt = Instant.ofEpochMilli(Long.parseLong(formed.substring("deadlock formed at ".length()).trim()));
 
@@ -70,6 +72,7 @@ class DeadlockDetectionIT {
 
       Thread.sleep(2_500);
       assertThat(app.detections("deadlock")).as("the same cycle is reported once").hasSize(1);
+      assertThat(app.detections("lock_wait")).as("a wait in the cycle is the deadlock, not a lock wait").isEmpty();
     }
   }
 
