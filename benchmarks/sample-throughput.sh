@@ -2,14 +2,24 @@
 # Throughput and latency of the sample rewrite service's healthy traffic with no agent, with stallwatch, and with the
 # OpenTelemetry Java agent, in the same run on the same machine, modes interleaved round by round.
 #
-#   benchmarks/sample-throughput.sh [rounds] [java]      (defaults: 3 rounds, the java on PATH)
+#   benchmarks/sample-throughput.sh [--otlp] [rounds] [java]      (defaults: 3 rounds, the java on PATH)
 #
 # The service's simulated latencies (provider, disk and billing writes) are set to zero so that the run measures
-# CPU, where an agent's cost shows, rather than sleeps, which would hide it. Every agent exports nowhere (no
-# collector, no network time-outs); stallwatch also traces BlockRewriter#rewriteBlock as the demo does.
+# CPU, where an agent's cost shows, rather than sleeps, which would hide it. By default every agent exports nowhere
+# (exporters `none`: no collector, no network time-outs), which also means that no metric is recorded at all (the
+# SDK hands out a no-op meter when no reader is registered). With --otlp every agent exports traces, metrics and logs
+# over OTLP (http/protobuf) to the project's collector (otel-collector/build-collector.sh) on loopback, configured
+# by benchmarks/collector-throughput.yaml (debug exporter, basic verbosity), with metrics exported every 10 s so
+# that exports fall inside the measured window: what a user who sends telemetry somewhere runs.
+# stallwatch also traces BlockRewriter#rewriteBlock as the demo does.
 # Needs agent/target/stallwatch-agent.jar and sample-app/target/*.jar (./mvnw -q package -DskipTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+otlp=false
+if [ "${1:-}" = "--otlp" ]; then
+  otlp=true
+  shift
+fi
 rounds=${1:-3}
 java=${2:-java}
 clients=4
@@ -17,8 +27,9 @@ warmup=15s
 measure=20s
 otel_version=2.33.1
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 pid=
+collector_pid=
+trap 'kill "$pid" "$collector_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 stallwatch=agent/target/stallwatch-agent.jar
 service=sample-app/target/rewrite-service-exec.jar
@@ -32,6 +43,26 @@ if [ ! -f "$otel" ]; then
 fi
 
 quiet="-Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none"
+if $otlp; then
+  collector=$(otel-collector/build-collector.sh)
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  otlp_port=$(free_port)
+  health_port=$(free_port)
+  OTLP_HTTP_PORT=$otlp_port HEALTH_PORT=$health_port "$collector" --config benchmarks/collector-throughput.yaml \
+    >"$work/collector.log" 2>&1 &
+  collector_pid=$!
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$health_port/" >/dev/null 2>&1 && break
+    kill -0 "$collector_pid" 2>/dev/null || { cat "$work/collector.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  curl -fs "http://127.0.0.1:$health_port/" >/dev/null || { echo "the collector did not start" >&2; exit 1; }
+  # Replaces the exporters `none` (run() puts these after the mode's options, so they win there too).
+  quiet="-Dotel.exporter.otlp.endpoint=http://127.0.0.1:$otlp_port -Dotel.exporter.otlp.protocol=http/protobuf
+    -Dotel.traces.exporter=otlp -Dotel.metrics.exporter=otlp -Dotel.logs.exporter=otlp
+    -Dotel.metric.export.interval=10000"
+  echo "exporting over OTLP to $collector on 127.0.0.1:$otlp_port" >&2
+fi
 no_sleeps="--rewrite.provider.latency=0ms --rewrite.provider.slow-every=0 --rewrite.storage.transcript-write=0ms
   --rewrite.storage.archive-write=0ms --rewrite.storage.billing-write=0ms"
 
@@ -60,6 +91,10 @@ for round in $(seq "$rounds"); do
   echo "$round $(run stallwatch -javaagent:$stallwatch -Dstallwatch.blocks=BlockRewriter#rewriteBlock)"
   echo "$round $(run otel-javaagent-$otel_version -javaagent:$otel)"
 done | tee "$work/all.txt"
+if $otlp; then
+  kill -0 "$collector_pid" 2>/dev/null || { echo "the collector died during the run:" >&2; tail "$work/collector.log" >&2; exit 1; }
+  echo "collector: $(grep -c 'Traces\|Metrics\|Logs' "$work/collector.log") batches logged by the debug exporter" >&2
+fi
 
 echo
 python3 - "$work/all.txt" <<'PY'

@@ -55,12 +55,16 @@ final class BlockCalls implements StallwatchOperationListener {
     thread.busy(true);
     try {
       Context parent = Context.current();
+      // Attributes go on the started span, and only when it records: a span the sampler dropped costs no attribute
+      // map. Samplers decide on the name (the method), kind and parent.
       Span span = tracer.spanBuilder(site.spanName)
           .setParent(parent)
           .setSpanKind(SpanKind.INTERNAL)
-          .setAllAttributes(site.spanAttributes)
-          .setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName())
           .startSpan();
+      if (span.isRecording()) {
+        span.setAllAttributes(site.spanAttributes);
+        span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
+      }
       Operation op = operations.begin(thread, Blocks.KIND, site.qualifiedName, site, site.thresholdNanos, span,
           site.details);
       op.attach(parent.with(span).makeCurrent());
@@ -76,7 +80,7 @@ final class BlockCalls implements StallwatchOperationListener {
       return;
     }
     long now = System.nanoTime();
-    InFlightOperations.PerThread thread = operations.currentThread();
+    InFlightOperations.PerThread thread = op.owner(); // begun on this thread: no second thread-local lookup
     thread.busy(true);
     try {
       Object scope = op.attachment();
@@ -85,12 +89,12 @@ final class BlockCalls implements StallwatchOperationListener {
       }
       Span span = op.span();
       BlockSite site = (BlockSite) op.key();
-      if (thrown != null) {
+      if (thrown != null && span.isRecording()) {
         span.recordException(thrown);
         span.setStatus(StatusCode.ERROR, thrown.getClass().getName());
         span.setAttribute(TelemetryNames.ERROR_TYPE, thrown.getClass().getName());
       }
-      operations.end(thread, op, now);
+      operations.end(op, now);
       span.end();
       durations.record((now - op.startNanos()) / 1e9,
           thrown == null ? site.metricAttributes : site.errorAttributes(thrown));

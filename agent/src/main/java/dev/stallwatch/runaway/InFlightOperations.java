@@ -33,6 +33,10 @@ public final class InFlightOperations {
       this.thread = thread;
     }
 
+    Thread thread() {
+      return thread;
+    }
+
     /** Whether an operation with this key is already running on this thread (a recursive call). */
     public boolean isRunning(Object key) {
       Operation[] s = stack;
@@ -123,19 +127,20 @@ public final class InFlightOperations {
    */
   public Operation begin(PerThread record, String kind, String name, Object key, long thresholdNanos, Span span,
       Map<String, Object> details) {
-    Operation op = new Operation(kind, name, key, thresholdNanos, span, details, record.thread, System.nanoTime());
+    Operation op = new Operation(kind, name, key, thresholdNanos, span, details, record, System.nanoTime());
     record.push(op);
     return op;
   }
 
   /**
-   * Records that the calling thread's operation ended. When it had been reported as a runaway, marks its span
-   * ({@link TelemetryNames#RUNAWAY}) and has the end reported; call this before ending the span.
+   * Records that the calling thread's operation ended (on the thread that began it: its record is
+   * {@link Operation#owner()}). When it had been reported as a runaway, marks its span ({@link TelemetryNames#RUNAWAY})
+   * and has the end reported; call this before ending the span.
    *
    * @return whether it had been reported as a runaway
    */
-  public boolean end(PerThread record, Operation op, long nowNanos) {
-    record.remove(op);
+  public boolean end(Operation op, long nowNanos) {
+    op.owner().remove(op);
     int before = op.finish(nowNanos);
     if (before == Operation.RUNNING) {
       return false;

@@ -35,6 +35,7 @@ public final class Operation {
   private final long thresholdNanos;
   private final Span span;
   private final Map<String, Object> details;
+  private final InFlightOperations.PerThread owner;
   private final Thread thread;
   private final long startNanos;
   private volatile long endNanos;
@@ -44,14 +45,15 @@ public final class Operation {
   private Object attachment;
 
   Operation(String kind, String name, Object key, long thresholdNanos, Span span, Map<String, Object> details,
-      Thread thread, long startNanos) {
+      InFlightOperations.PerThread owner, long startNanos) {
     this.kind = kind;
     this.name = name;
     this.key = key;
     this.thresholdNanos = thresholdNanos;
     this.span = span;
     this.details = details;
-    this.thread = thread;
+    this.owner = owner;
+    this.thread = owner.thread();
     this.startNanos = startNanos;
   }
 
@@ -86,6 +88,15 @@ public final class Operation {
 
   public Thread thread() {
     return thread;
+  }
+
+  /**
+   * The record of the thread running it. The instrumentation's token for a call is the operation itself, and the
+   * call ends on the thread that began it (method enter and exit advice run in the same frame), so the end takes the
+   * record from here instead of looking the thread-local up a second time.
+   */
+  public InFlightOperations.PerThread owner() {
+    return owner;
   }
 
   public long startNanos() {

@@ -11,12 +11,13 @@ import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * What a WebSocket handler call does, behind the bootstrap hooks: a span made current for the call (so the block
@@ -48,6 +49,11 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private final LongHistogram sentSizes;
   /** The endpoint of messages sent outside any handler call (from an application thread of its own). */
   static final String OUTSIDE_HANDLERS = "(outside handlers)";
+  /** Per handler event: whether an operation is a running handler call of that event (one predicate, no capture). */
+  private static final List<Predicate<Operation>> SAME_EVENT = Arrays.stream(HandlerEvent.values())
+      .<Predicate<Operation>>map(event -> op -> op.key() instanceof WebSocketSite running
+          && running.method.event() == event)
+      .toList();
   private static final MessageAttributes OUTSIDE_HANDLERS_MESSAGES = new MessageAttributes(
       Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, OUTSIDE_HANDLERS), TelemetryNames.WEBSOCKET_MESSAGE_TYPE);
 
@@ -88,20 +94,22 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     if (site == null) {
       return null;
     }
+    HandlerMethod method = site.method;
     InFlightOperations.PerThread thread = operations.currentThread();
-    if (thread.busy() || thread.anyRunning(op -> op.key() instanceof WebSocketSite running
-        && running.method.event() == site.method.event())) {
+    if (thread.busy() || thread.anyRunning(SAME_EVENT.get(method.event().ordinal()))) {
       return null;
     }
     thread.busy(true);
     try {
       Context parent = Context.current();
-      SpanBuilder builder = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind)
-          .setAllAttributes(site.spanAttributes)
-          .setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
-      HandlerMethod method = site.method;
-      Throwable reportedError = null;
-      int closeCode = -1;
+      // Attributes go on the started span, and only when it records: a span the sampler dropped costs no attribute
+      // map. Samplers decide on the name (which holds the event and endpoint), kind and parent.
+      Span span = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind).startSpan();
+      boolean recording = span.isRecording();
+      if (recording) {
+        span.setAllAttributes(site.spanAttributes);
+        span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
+      }
       switch (method.event()) {
         case OPEN -> {
           activeSessions.add(1, site.endpointAttributes);
@@ -111,41 +119,42 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
           Object message = site.argument(arguments, method.message());
           String type = WebSocketObjects.type(message, method.messageType());
           long size = WebSocketObjects.size(message);
-          builder.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_TYPE, type);
           Attributes attributes = site.messageAttributes.of(type);
           receivedMessages.add(1, attributes);
           if (size >= 0) {
-            builder.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_SIZE, size);
             receivedSizes.record(size, attributes);
+          }
+          if (recording) {
+            span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_TYPE, type);
+            if (size >= 0) {
+              span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_SIZE, size);
+            }
           }
         }
         case CLOSE -> {
           Object reason = site.argument(arguments, method.close());
-          closeCode = WebSocketObjects.closeCode(reason);
-          String phrase = WebSocketObjects.closeReason(reason);
-          if (closeCode >= 0) {
-            builder.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) closeCode);
-          }
-          if (phrase != null) {
-            builder.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_REASON, phrase);
-          }
+          int closeCode = WebSocketObjects.closeCode(reason);
           activeSessions.add(-1, site.endpointAttributes);
-          closedSessions.add(1, site.endpointAttributes.toBuilder()
-              .put(TelemetryNames.WEBSOCKET_CLOSE_CODE, closeCode >= 0 ? (long) closeCode : -1L).build());
+          closedSessions.add(1, site.closedAttributes(closeCode));
+          if (recording) {
+            if (closeCode >= 0) {
+              span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) closeCode);
+            }
+            String phrase = WebSocketObjects.closeReason(reason);
+            if (phrase != null) {
+              span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_REASON, phrase);
+            }
+            if (isErrorClose(closeCode)) {
+              span.setStatus(StatusCode.ERROR, closeCode == INTERNAL_ERROR ? "closed with 1011 (internal error)"
+                  : "closed with " + closeCode);
+            }
+          }
         }
         case ERROR -> {
           if (site.argument(arguments, method.error()) instanceof Throwable t) {
-            reportedError = rootCause(t);
+            failed(site, span, rootCause(t), false);
           }
         }
-      }
-      Span span = builder.startSpan();
-      if (isErrorClose(closeCode)) {
-        span.setStatus(StatusCode.ERROR, closeCode == INTERNAL_ERROR ? "closed with 1011 (internal error)"
-            : "closed with " + closeCode);
-      }
-      if (reportedError != null) {
-        failed(site, span, reportedError, false);
       }
       Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos, span,
           site.details);
@@ -162,7 +171,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       return;
     }
     long now = System.nanoTime();
-    InFlightOperations.PerThread thread = operations.currentThread();
+    InFlightOperations.PerThread thread = op.owner(); // begun on this thread: no second thread-local lookup
     thread.busy(true);
     try {
       if (op.attachment() instanceof Scope scope) {
@@ -173,12 +182,12 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       Attributes attributes = site.handlerAttributes;
       if (thrown != null) {
         failed(site, span, thrown, true);
-        attributes = attributes.toBuilder().put(TelemetryNames.ERROR_TYPE, thrown.getClass().getName()).build();
+        attributes = site.errorAttributes(thrown.getClass());
       }
       if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE) {
         countSent(site.messageAttributes, returned); // the container sends it as the reply
       }
-      operations.end(thread, op, now);
+      operations.end(op, now);
       span.end();
       durations.record((now - op.startNanos()) / 1e9, attributes);
     } finally {
@@ -232,11 +241,12 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   }
 
   private void failed(WebSocketSite site, Span span, Throwable error, boolean thrownByHandler) {
-    span.recordException(error);
-    span.setStatus(StatusCode.ERROR, error.getClass().getName());
-    span.setAttribute(TelemetryNames.ERROR_TYPE, error.getClass().getName());
-    handlerErrors.add(1,
-        site.handlerAttributes.toBuilder().put(TelemetryNames.ERROR_TYPE, error.getClass().getName()).build());
+    if (span.isRecording()) {
+      span.recordException(error);
+      span.setStatus(StatusCode.ERROR, error.getClass().getName());
+      span.setAttribute(TelemetryNames.ERROR_TYPE, error.getClass().getName());
+    }
+    handlerErrors.add(1, site.errorAttributes(error.getClass()));
     errors.failed(site, error, thrownByHandler, span);
   }
 }

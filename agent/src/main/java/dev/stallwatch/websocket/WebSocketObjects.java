@@ -2,8 +2,6 @@ package dev.stallwatch.websocket;
 
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads what the agent reports from the WebSocket API objects a handler receives, without linking against any of the
@@ -11,20 +9,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * reason. Payloads are never read beyond their length.
  */
 final class WebSocketObjects {
-  private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
-  private static final Method MISSING;
-
-  static {
-    try {
-      MISSING = Object.class.getMethod("hashCode");
-    } catch (NoSuchMethodException e) {
-      throw new ExceptionInInitializerError(e);
+  /** What the agent reads from objects of one class, found once per class: no lookup by name per message. */
+  private static final ClassValue<Accessors> ACCESSORS = new ClassValue<>() {
+    @Override
+    protected Accessors computeValue(Class<?> type) {
+      return new Accessors(type);
     }
-  }
+  };
 
   private WebSocketObjects() {}
 
-  /** The message's size in bytes (UTF-8 for text), or -1 when it cannot be known without reading it. */
+  /**
+   * The message's size in bytes (UTF-8 for text), or -1 when it cannot be known without reading it. A Spring message
+   * is measured from its payload (a String or a buffer), never with {@code getPayloadLength()}, which for a text
+   * message encodes the whole payload to count its bytes.
+   */
   static long size(Object message) {
     if (message instanceof String text) {
       return utf8Length(text);
@@ -35,9 +34,13 @@ final class WebSocketObjects {
     if (message instanceof byte[] bytes) {
       return bytes.length;
     }
-    if (message != null && isSpringMessage(message)) {
-      Object length = call(message, "getPayloadLength");
-      return length instanceof Integer n ? n : -1;
+    if (message != null) {
+      Accessors accessors = ACCESSORS.get(message.getClass());
+      if (accessors.springType != null) {
+        Object payload = call(accessors.payload, message);
+        return payload instanceof String || payload instanceof ByteBuffer || payload instanceof byte[]
+            ? size(payload) : -1;
+      }
     }
     return -1;
   }
@@ -54,16 +57,10 @@ final class WebSocketObjects {
     if (message instanceof ByteBuffer || message instanceof byte[]) {
       return "binary";
     }
-    if (message != null && isSpringMessage(message)) {
-      String name = message.getClass().getSimpleName();
-      if (name.startsWith("Text")) {
-        return "text";
-      }
-      if (name.startsWith("Binary")) {
-        return "binary";
-      }
-      if (name.startsWith("Pong") || name.startsWith("Ping")) {
-        return "pong";
+    if (message != null) {
+      String springType = ACCESSORS.get(message.getClass()).springType;
+      if (springType != null && !springType.isEmpty()) {
+        return springType;
       }
     }
     return declared == null ? "object" : declared;
@@ -74,12 +71,13 @@ final class WebSocketObjects {
     if (reason == null) {
       return -1;
     }
-    Object code = call(reason, "getCode");
+    Accessors accessors = ACCESSORS.get(reason.getClass());
+    Object code = call(accessors.code, reason);
     if (code instanceof Integer n) {
       return n;
     }
-    Object closeCode = call(reason, "getCloseCode");
-    Object value = closeCode == null ? null : call(closeCode, "getCode");
+    Object closeCode = call(accessors.closeCode, reason);
+    Object value = closeCode == null ? null : call(ACCESSORS.get(closeCode.getClass()).code, closeCode);
     return value instanceof Integer n ? n : -1;
   }
 
@@ -88,25 +86,16 @@ final class WebSocketObjects {
     if (reason == null) {
       return null;
     }
-    Object phrase = call(reason, "getReasonPhrase");
+    Accessors accessors = ACCESSORS.get(reason.getClass());
+    Object phrase = call(accessors.reasonPhrase, reason);
     if (phrase == null) {
-      phrase = call(reason, "getReason");
+      phrase = call(accessors.reason, reason);
     }
     return phrase instanceof String s && !s.isEmpty() ? s : null;
   }
 
-  private static boolean isSpringMessage(Object message) {
-    for (Class<?> c = message.getClass(); c != null; c = c.getSuperclass()) {
-      if (c.getName().equals("org.springframework.web.socket.AbstractWebSocketMessage")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Object call(Object target, String name) {
-    Method method = METHODS.computeIfAbsent(target.getClass().getName() + "#" + name, key -> find(target, name));
-    if (method == MISSING) {
+  private static Object call(Method method, Object target) {
+    if (method == null) {
       return null;
     }
     try {
@@ -116,17 +105,11 @@ final class WebSocketObjects {
     }
   }
 
-  private static Method find(Object target, String name) {
-    try {
-      Method method = target.getClass().getMethod(name);
-      method.setAccessible(true);
-      return method;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return MISSING;
-    }
-  }
-
-  private static long utf8Length(String text) {
+  /**
+   * The UTF-8 length of {@code text}, counted as {@code text.getBytes(UTF_8).length} would (an unpaired surrogate
+   * becomes one replacement byte there) without encoding it.
+   */
+  static long utf8Length(String text) {
     long bytes = 0;
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
@@ -134,13 +117,67 @@ final class WebSocketObjects {
         bytes++;
       } else if (c < 0x800) {
         bytes += 2;
+      } else if (!Character.isSurrogate(c)) {
+        bytes += 3;
       } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
         bytes += 4;
         i++;
       } else {
-        bytes += 3;
+        bytes++;
       }
     }
     return bytes;
+  }
+
+  /** The methods of one class the agent calls, or null where the class has none; and whether it is a Spring message. */
+  private static final class Accessors {
+    /** For a Spring {@code AbstractWebSocketMessage}: {@code text}, {@code binary}, {@code pong} or "" (another kind). */
+    final String springType;
+    final Method payload;
+    final Method code;
+    final Method closeCode;
+    final Method reasonPhrase;
+    final Method reason;
+
+    Accessors(Class<?> type) {
+      springType = isSpringMessage(type) ? springType(type.getSimpleName()) : null;
+      payload = springType == null ? null : find(type, "getPayload");
+      code = find(type, "getCode");
+      closeCode = find(type, "getCloseCode");
+      reasonPhrase = find(type, "getReasonPhrase");
+      reason = find(type, "getReason");
+    }
+
+    private static boolean isSpringMessage(Class<?> type) {
+      for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+        if (c.getName().equals("org.springframework.web.socket.AbstractWebSocketMessage")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static String springType(String simpleName) {
+      if (simpleName.startsWith("Text")) {
+        return "text";
+      }
+      if (simpleName.startsWith("Binary")) {
+        return "binary";
+      }
+      if (simpleName.startsWith("Pong") || simpleName.startsWith("Ping")) {
+        return "pong";
+      }
+      return "";
+    }
+
+    private static Method find(Class<?> type, String name) {
+      try {
+        Method method = type.getMethod(name);
+        method.setAccessible(true);
+        return method;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
+    }
   }
 }

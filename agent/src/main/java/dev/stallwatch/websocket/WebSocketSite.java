@@ -4,9 +4,12 @@ import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** One instrumented handler method: what its spans and metrics say about it, prepared once. */
 final class WebSocketSite {
+  private static final int MAX_CACHED_CLOSE_CODES = 32;
+
   final String endpoint;
   final HandlerMethod method;
   /** {@code com.acme.RewriteEndpoint.onMessage}. */
@@ -25,6 +28,8 @@ final class WebSocketSite {
   /** Endpoint and event: handler durations and errors. */
   final Attributes handlerAttributes;
   final Map<String, Object> details;
+  private final Map<Class<?>, Attributes> errorAttributes = new ConcurrentHashMap<>();
+  private final Map<Integer, Attributes> closedAttributes = new ConcurrentHashMap<>();
 
   WebSocketSite(String className, String endpoint, HandlerMethod method, long thresholdNanos) {
     this.endpoint = endpoint;
@@ -43,6 +48,29 @@ final class WebSocketSite {
     handlerAttributes = Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint,
         TelemetryNames.WEBSOCKET_EVENT, method.event().wireName);
     details = Map.of("endpoint", endpoint, "event", method.event().wireName);
+  }
+
+  /** {@link #handlerAttributes} with the failure's {@code error.type}, built once per exception class. */
+  Attributes errorAttributes(Class<?> type) {
+    return errorAttributes.computeIfAbsent(type,
+        t -> handlerAttributes.toBuilder().put(TelemetryNames.ERROR_TYPE, t.getName()).build());
+  }
+
+  /**
+   * {@link #endpointAttributes} with the close code (-1 when none), built once per code; a peer that sends ever new
+   * codes gets fresh attributes past a few dozen rather than a growing map.
+   */
+  Attributes closedAttributes(int closeCode) {
+    int code = Math.max(closeCode, -1);
+    Attributes cached = closedAttributes.get(code);
+    if (cached != null) {
+      return cached;
+    }
+    Attributes built = endpointAttributes.toBuilder().put(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) code).build();
+    if (closedAttributes.size() < MAX_CACHED_CLOSE_CODES) {
+      closedAttributes.putIfAbsent(code, built);
+    }
+    return built;
   }
 
   Object argument(Object[] arguments, int index) {

@@ -59,7 +59,7 @@ class RunawayDetectorTest {
       assertThat(d.span()).isSameAs(op.span());
     });
 
-    assertThat(operations.end(me, op, op.startNanos() + 6000 * MS)).isTrue();
+    assertThat(operations.end(op, op.startNanos() + 6000 * MS)).isTrue();
     op.span().end();
     assertThat(reported).hasSize(2);
     assertThat(reported.get(1).details()).containsEntry("phase", "ended").containsEntry("durationMillis", 6000L);
@@ -73,7 +73,7 @@ class RunawayDetectorTest {
   @Test
   void operationEndingInTimeIsNeverReportedAndLeavesNothingBehind() {
     Operation op = begin("quick", 100);
-    assertThat(operations.end(me, op, op.startNanos() + 50 * MS)).isFalse();
+    assertThat(operations.end(op, op.startNanos() + 50 * MS)).isFalse();
     detector.scan(op.startNanos() + 10_000 * MS);
     assertThat(reported).isEmpty();
     assertThat(((ReadableSpan) op.span()).getAttribute(TelemetryNames.RUNAWAY)).isNull();
@@ -86,7 +86,7 @@ class RunawayDetectorTest {
     // The operation ends on its thread while the watchdog is still handing the runaway report to the sinks.
     onReport = d -> {
       if ("running".equals(d.details().get("phase"))) {
-        assertThat(operations.end(me, op, op.startNanos() + 20 * MS)).isTrue();
+        assertThat(operations.end(op, op.startNanos() + 20 * MS)).isTrue();
       }
     };
     detector.scan(op.startNanos() + 15 * MS);
@@ -106,10 +106,10 @@ class RunawayDetectorTest {
     operations.forEachRunning(op -> seen.add(op.name()));
     assertThat(seen).containsExactly("outer", "inner");
 
-    operations.end(me, outer, System.nanoTime());
+    operations.end(outer, System.nanoTime());
     assertThat(me.isRunning("outer")).as("out-of-order end").isFalse();
     assertThat(me.isRunning("inner")).isTrue();
-    operations.end(me, inner, System.nanoTime());
+    operations.end(inner, System.nanoTime());
     assertThat(operations.countByKind()).isEmpty();
   }
 
@@ -118,7 +118,7 @@ class RunawayDetectorTest {
     Thread worker = new Thread(() -> {
       InFlightOperations.PerThread record = operations.currentThread();
       Operation op = operations.begin(record, "block", "w", "w", MS, Span.getInvalid(), Map.of());
-      operations.end(record, op, System.nanoTime());
+      operations.end(op, System.nanoTime());
     });
     worker.start();
     worker.join();
