@@ -222,6 +222,12 @@ class DeadlockDetectorTest {
     Semaphore roundsDone = new Semaphore(0);
     Thread t1 = start("dl-again-1", rounds(a, b, allHold, rounds, roundsDone));
     Thread t2 = start("dl-again-2", rounds(b, a, allHold, rounds, roundsDone));
+    // Another cycle that lasts the whole test: a JVM with no deadlock at all is a different path of the detector.
+    ReentrantLock c = new ReentrantLock();
+    ReentrantLock d = new ReentrantLock();
+    CyclicBarrier otherHold = new CyclicBarrier(2);
+    awaitDeadlocked(start("dl-lasting-1", lockThenNext(c, d, otherHold)),
+        start("dl-lasting-2", lockThenNext(d, c, otherHold)));
 
     rounds.release(2);
     awaitDeadlocked(t1, t2);
