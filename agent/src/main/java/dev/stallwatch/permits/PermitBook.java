@@ -19,8 +19,13 @@ import java.util.WeakHashMap;
 public final class PermitBook {
   /** Releases not yet matched to a permit, per semaphore (weakly: a dropped semaphore takes its bank with it). */
   private final Map<Object, long[]> bank = new WeakHashMap<>();
-  /** Permits of an acquisition balanced by other threads, until its owner has applied the cancellation. */
-  private final Map<HeldPermit.Key, Integer> balanced = new HashMap<>();
+  /**
+   * Permits of an acquisition balanced by other threads, until its owner has applied the cancellations: {what its
+   * ledger showed when they were posted, permits balanced}. Applied once the ledger shows fewer, since an owner
+   * applies posted cancellations before it changes its ledger itself (only a release of its own already under way
+   * when one was posted comes first; then the entry reads too high until the owner's next permit call).
+   */
+  private final Map<HeldPermit.Key, int[]> balanced = new HashMap<>();
   private List<HeldPermit> held = List.of();
   private Map<HeldPermit.Key, Long> previousSince = Map.of();
 
@@ -34,7 +39,12 @@ public final class PermitBook {
     List<HeldPermit> effective = new ArrayList<>();
     for (HeldPermit p : raw) {
       present.add(p.key());
-      int remaining = p.permits() - balanced.getOrDefault(p.key(), 0);
+      int[] b = balanced.get(p.key());
+      if (b != null && p.permits() < b[0]) {
+        balanced.remove(p.key()); // the owner applied them: its ledger no longer counts those permits
+        b = null;
+      }
+      int remaining = p.permits() - (b == null ? 0 : b[1]);
       if (remaining > 0) {
         effective.add(new HeldPermit(p.owner(), p.thread(), p.id(), p.semaphore(), remaining, p.site(),
             p.sinceMillis()));
@@ -56,7 +66,9 @@ public final class PermitBook {
       }
       int cancel = (int) Math.min(banked[0], p.permits());
       banked[0] -= cancel;
-      balanced.merge(p.key(), cancel, Integer::sum);
+      int[] b = balanced.computeIfAbsent(p.key(), k -> new int[2]);
+      b[0] = p.permits() + b[1]; // what the owner's ledger shows now
+      b[1] += cancel;
       p.owner().permits.cancel(p.id(), cancel);
       if (p.permits() > cancel) {
         out.add(new HeldPermit(p.owner(), p.thread(), p.id(), p.semaphore(), p.permits() - cancel, p.site(),
