@@ -1,5 +1,6 @@
 package dev.stallwatch.blocks;
 
+import dev.stallwatch.telemetry.TelemetryNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,7 @@ class UnsampledBlockSpansIT {
       assertThat(runaways).allSatisfy(d -> assertThat(d.get("operation").asText()).isEqualTo(BLOCK));
       assertThat(receiver.awaitCounter("stallwatch.runaways", "stallwatch.operation.kind", "block",
           Duration.ofSeconds(10))).isEqualTo(1);
-      long calls = receiver.metrics(BlockCalls.DURATION_METRIC).stream()
+      long calls = receiver.metrics(TelemetryNames.BLOCK_DURATION_METRIC).stream()
           .flatMap(m -> m.getHistogram().getDataPointsList().stream())
           .filter(p -> BLOCK.equals(OtlpReceiver.attribute(p.getAttributesList(), "code.function.name")))
           .mapToLong(HistogramDataPoint::getCount).max().orElse(-1);
