@@ -37,7 +37,9 @@ class PermitLeakDetectionIT {
           .matches("dev\\.stallwatch\\.testapps\\.PermitLeakOnTimeout\\.rewriteBlock\\(PermitLeakOnTimeout\\.java:\\d+\\)");
       assertThat(leak.get("stack").get(0).asText()).isEqualTo(leak.get("acquiredAt").asText());
       assertThat(leak.get("semaphore").asText()).startsWith("java.util.concurrent.Semaphore@");
-      assertThat(leak.get("availablePermits").asInt()).isEqualTo(3);
+      // 4 slots, 1 leaked: 3 free, or 2 when the report came while a later call held one (on a busy machine the
+      // calls after the leak can take longer than the 1 s threshold).
+      assertThat(leak.get("availablePermits").asInt()).isIn(2, 3);
       assertThat(leak.get("outMillis").asLong()).isGreaterThanOrEqualTo(1_000);
       String line = app.awaitStderrMatching(
           "\\[stallwatch\\] permit_leak: A permit of java\\.util\\.concurrent\\.Semaphore@", Duration.ofSeconds(5));
