@@ -67,7 +67,10 @@ final class BlockCalls implements StallwatchOperationListener {
       }
       Operation op = operations.begin(thread, Blocks.KIND, site.qualifiedName, site, site.thresholdNanos, span,
           site.details);
-      op.attach(parent.with(span).makeCurrent());
+      // Left open on purpose: the span stays current while the block runs, and end() closes the scope it finds here.
+      @SuppressWarnings("MustBeClosedChecker")
+      Scope scope = parent.with(span).makeCurrent();
+      op.attach(scope);
       return op;
     } finally {
       thread.busy(false);

@@ -158,7 +158,10 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       }
       Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos, span,
           site.details);
-      op.attach(parent.with(span).makeCurrent());
+      // Left open on purpose: the span stays current while the handler runs, and end() closes the scope it finds here.
+      @SuppressWarnings("MustBeClosedChecker")
+      Scope scope = parent.with(span).makeCurrent();
+      op.attach(scope);
       return op;
     } finally {
       thread.busy(false);

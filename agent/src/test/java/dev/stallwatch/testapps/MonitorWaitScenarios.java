@@ -111,7 +111,7 @@ public final class MonitorWaitScenarios {
 
   static void enter(Object monitor) {
     synchronized (monitor) {
-      monitor.hashCode();
+      Thread.onSpinWait(); // a body for the block: entering the monitor is the point
     }
   }
 

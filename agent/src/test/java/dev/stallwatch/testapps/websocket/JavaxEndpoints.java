@@ -1,5 +1,7 @@
 package dev.stallwatch.testapps.websocket;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import javax.websocket.CloseReason;
 import javax.websocket.Endpoint;
 import javax.websocket.EndpointConfig;
@@ -11,8 +13,6 @@ import javax.websocket.OnOpen;
 import javax.websocket.Session;
 import javax.websocket.server.PathParam;
 import javax.websocket.server.ServerEndpoint;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /** The block-rewrite service's endpoints in the javax API (JSR-356 before Jakarta), as an application writes them. */
 public final class JavaxEndpoints {

@@ -21,6 +21,8 @@ public final class SteadyWorkload {
   private static final ReentrantLock statsLock = new ReentrantLock();
   private static final LongAdder done = new LongAdder();
   private static volatile boolean failed;
+  // Only written, under statsLock: it is there so that each operation takes a real, contended lock.
+  @SuppressWarnings("UnusedVariable")
   private static long bytes;
 
   public static void main(String[] args) throws Exception {

@@ -9,7 +9,6 @@ import dev.stallwatch.testing.Jdk;
 import dev.stallwatch.testing.RunningJvm;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.params.ParameterizedTest;
