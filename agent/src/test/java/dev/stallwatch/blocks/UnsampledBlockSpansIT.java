@@ -1,9 +1,9 @@
 package dev.stallwatch.blocks;
 
-import dev.stallwatch.telemetry.TelemetryNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stallwatch.telemetry.TelemetryNames;
 import dev.stallwatch.testapps.BlockRunaway;
 import dev.stallwatch.testing.ForkedJvm;
 import dev.stallwatch.testing.Jdk;

@@ -77,7 +77,7 @@ class DeadlockDetectorTest {
           return;
         }
         synchronized (next) {
-          next.hashCode();
+          Thread.onSpinWait(); // a body for the block: entering it is what matters
         }
       }
     };
@@ -195,7 +195,7 @@ class DeadlockDetectorTest {
       try {
         bothHold.await();
         synchronized (monitor) {
-          monitor.hashCode();
+          Thread.onSpinWait(); // a body for the block: entering it is what matters
         }
       } catch (Exception e) {
         // not part of a cycle after all

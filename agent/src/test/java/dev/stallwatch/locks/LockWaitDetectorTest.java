@@ -117,10 +117,6 @@ class LockWaitDetectorTest {
     detector.check(snapshot, book, nowMillis, SITES);
   }
 
-  private List<Detection> ofKind(DetectionKind kind) {
-    return detections.stream().filter(d -> d.kind() == kind).toList();
-  }
-
   private StallwatchThreadState waitingFor(String name, ReentrantLock lock) throws Exception {
     StallwatchThreadState state = parked(name, lock::lockInterruptibly);
     waits(state, syncOf(lock), SINCE);

@@ -268,7 +268,7 @@ class MonitorWaitsTest {
           return;
         }
         synchronized (next) {
-          next.hashCode();
+          Thread.onSpinWait(); // a body for the block: entering it is what matters
         }
       }
     };
