@@ -32,10 +32,7 @@ final class LockWaitEnded {
     StringBuilder message = new StringBuilder("The wait of thread \"").append(reported.thread()).append("\" ")
         .append(what).append(", reported earlier, ended after ")
         .append(Durations.format(Duration.ofMillis(waitedMillis / 100 * 100))).append('.');
-    if (suppressed > 0) {
-      details.put("suppressed", suppressed);
-      message.append(" (").append(suppressed).append(" similar waits at this site meanwhile were not reported)");
-    }
+    HeldBackWaits.note(message, details, suppressed, true);
     return Detection.of(DetectionKind.LOCK_WAIT, reported.thread(), message.toString(), reported.stack(), details);
   }
 }

@@ -193,10 +193,7 @@ public final class MonitorContention {
       message.append(", held by thread \"").append(previousOwner.getJavaName()).append('"');
     }
     message.append(" (reported when the wait ended).");
-    if (suppressed > 0) {
-      details.put("suppressed", suppressed);
-      message.append(" (").append(suppressed).append(" similar waits at this site were not reported)");
-    }
+    HeldBackWaits.note(message, details, suppressed, false);
     return Detection.of(DetectionKind.LOCK_WAIT, name, message.toString(), stack, details);
   }
 

@@ -209,10 +209,7 @@ public final class MonitorWaits implements Runnable {
       message.append("; its owner is not known");
     }
     message.append('.');
-    if (suppressed > 0) {
-      details.put("suppressed", suppressed);
-      message.append(" (").append(suppressed).append(" similar waits at this site were not reported)");
-    }
+    HeldBackWaits.note(message, details, suppressed, false);
     return Detection.of(DetectionKind.LOCK_WAIT, waiter.getName(), message.toString(), stack, details);
   }
 
