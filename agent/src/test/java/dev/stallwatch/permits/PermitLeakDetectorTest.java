@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,10 @@ class PermitLeakDetectorTest {
 
   /** One scan of this thread's ledger, then the leak check at {@code nowMillis}. */
   private void scanAt(long nowMillis) {
+    scanAt(nowMillis, site -> "Site" + site);
+  }
+
+  private void scanAt(long nowMillis, IntFunction<String> sites) {
     List<HeldPermit> raw = new ArrayList<>();
     StallwatchPermitLedger.Entry entry = new StallwatchPermitLedger.Entry();
     for (int i = 0; i < me.permits.size(); i++) {
@@ -50,7 +55,7 @@ class PermitLeakDetectorTest {
     }
     book.beforeScan();
     book.update(raw);
-    detector.check(book, Set.of(), nowMillis, site -> "Site" + site);
+    detector.check(book, Set.of(), nowMillis, sites);
   }
 
   @Test
@@ -108,5 +113,21 @@ class PermitLeakDetectorTest {
         .satisfies(d -> assertThat(d.details()).containsEntry("permits", 3).containsEntry("acquisitions", 3));
     StallwatchPermits.release(pool, 4, 9);
     scanAt(since + 3_000 + PermitLeakDetector.REPORT_INTERVAL_MILLIS);
+  }
+
+  @Test
+  void permitLeftInAContainersPerConnectionSemaphoreIsNoLeak() throws Exception {
+    Semaphore writePending = new Semaphore(1);
+    IntFunction<String> sites = site -> site == 3
+        ? "org.apache.tomcat.util.net.SocketWrapperBase.vectoredOperation(SocketWrapperBase.java:1652)" : "Site" + site;
+    StallwatchClock.tick();
+    long since = StallwatchClock.millis();
+    StallwatchPermits.tryAcquire(writePending, 3);
+    scanAt(since, sites);
+    scanAt(since + 60_000, sites);
+    scanAt(since + 60_100, sites);
+
+    assertThat(reports).isEmpty();
+    StallwatchPermits.release(writePending, 9);
   }
 }
