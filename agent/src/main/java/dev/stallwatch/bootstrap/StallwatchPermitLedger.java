@@ -10,8 +10,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * without locking (entries below {@link #size()} are published with release semantics) and tolerates a torn read by
  * reporting a leak only when it saw the same entry on two scans.
  *
- * <p>Permits are not owned: when another thread's release balances one of these, the watchdog posts a cancellation,
- * which the owner applies on its next permit call (or the watchdog itself, once the owner has terminated).
+ * <p>Permits are not owned: when another thread's release balances one of these, the watchdog posts a
+ * {@link StallwatchPermitCancellation}, which the owner applies on its next permit call (or the watchdog itself, once
+ * the owner has terminated). A cancellation that finds its entry gone or smaller (the owner released it itself after
+ * the scan read it) hands the rest back as a foreign release, so that it balances the permit it really returned.
  */
 public final class StallwatchPermitLedger {
   /** A thread holding more than this many acquisitions at once stops being tracked beyond it (never a false leak). */
@@ -38,8 +40,8 @@ public final class StallwatchPermitLedger {
   private int size;
   private long nextId;
 
-  /** {id, permits} pairs another thread's release balanced, posted by the watchdog, applied by the owner. */
-  final ConcurrentLinkedQueue<long[]> cancellations = new ConcurrentLinkedQueue<>();
+  /** What other threads' releases balanced, posted by the watchdog, applied by the owner (or withdrawn). */
+  final ConcurrentLinkedQueue<StallwatchPermitCancellation> cancellations = new ConcurrentLinkedQueue<>();
   /**
    * Set by the watchdog after it posts a cancellation, cleared by the owner before it drains them: one plain volatile
    * read on every permit call instead of looking into the queue.
@@ -116,25 +118,41 @@ public final class StallwatchPermitLedger {
       return;
     }
     cancellationsPosted = false;
-    long[] cancellation;
+    StallwatchPermitCancellation cancellation;
     while ((cancellation = cancellations.poll()) != null) {
+      int rest = cancellation.permits;
       int n = (int) SIZE.getOpaque(this);
       for (int i = 0; i < n; i++) {
-        if (ids[i] == cancellation[0]) {
-          permits[i] -= (int) Math.min(cancellation[1], permits[i]);
+        if (ids[i] == cancellation.id) {
+          int taken = Math.min(rest, permits[i]);
+          permits[i] -= taken;
+          rest -= taken;
           if (permits[i] == 0) {
             removeAt(i, n);
           }
           break;
         }
       }
+      if (rest > 0) {
+        // The entry was released by its owner after the scan that matched it: the release balances another permit.
+        StallwatchPermits.foreignRelease(cancellation.semaphore, rest);
+      }
+      cancellation.done = true;
     }
   }
 
-  /** Watchdog: posts that another thread's release balanced {@code count} permits of entry {@code id}. */
-  public void cancel(long id, int count) {
-    cancellations.add(new long[] {id, count});
+  /** Watchdog: posts that another thread's release balanced some permits of one of this ledger's entries. */
+  public void cancel(StallwatchPermitCancellation cancellation) {
+    cancellations.add(cancellation);
     cancellationsPosted = true;
+  }
+
+  /**
+   * Watchdog: takes back a cancellation its owner has not picked up (its entry is gone, so it never would): true when
+   * it was still queued, and only then are its permits the watchdog's to balance elsewhere.
+   */
+  public boolean withdraw(StallwatchPermitCancellation cancellation) {
+    return cancellations.remove(cancellation);
   }
 
   // ---- reads for the watchdog: entries [0, size()), possibly torn, see the class comment.

@@ -157,15 +157,20 @@ public final class StallwatchPermits {
       }
       int notHeld = state.permits.release(semaphore, permits);
       if (notHeld > 0) {
-        if (queued.incrementAndGet() <= MAX_QUEUED_RELEASES) {
-          foreignReleases.add(new Release(semaphore, notHeld, StallwatchClock.millis()));
-        } else {
-          queued.decrementAndGet();
-          StallwatchHealth.droppedForeignReleases.incrementAndGet();
-        }
+        foreignRelease(semaphore, notHeld);
       }
     } catch (Throwable t) {
       StallwatchHealth.swallowed(t); // accounting never fails the application's call
+    }
+  }
+
+  /** Queues permits released that no entry of the releasing thread balanced, for the watchdog; bounded. */
+  static void foreignRelease(Object semaphore, int permits) {
+    if (queued.incrementAndGet() <= MAX_QUEUED_RELEASES) {
+      foreignReleases.add(new Release(semaphore, permits, StallwatchClock.millis()));
+    } else {
+      queued.decrementAndGet();
+      StallwatchHealth.droppedForeignReleases.incrementAndGet();
     }
   }
 

@@ -28,6 +28,7 @@ public final class LockEngine implements Runnable {
   @Override
   public void run() {
     long now = StallwatchClock.millis();
+    permits.beforeScan();
     ThreadSnapshot snapshot = ThreadSnapshot.take();
     permits.update(snapshot.permits);
     lockWaits.check(snapshot, permits, now, sites::describe);

@@ -2,6 +2,7 @@ package dev.stallwatch.locks;
 
 import dev.stallwatch.bootstrap.StallwatchCompletedWait;
 import dev.stallwatch.bootstrap.StallwatchLockWaits;
+import dev.stallwatch.permits.ContainerPermitSites;
 import dev.stallwatch.permits.HeldPermit;
 import dev.stallwatch.report.LockNames;
 import dev.stallwatch.telemetry.TelemetryNames;
@@ -79,7 +80,7 @@ public final class LockMetrics {
   private void refreshSemaphores(List<HeldPermit> heldPermits, IntFunction<String> site) {
     Map<Semaphore, Integer> inUse = new HashMap<>();
     for (HeldPermit p : heldPermits) {
-      if (p.semaphore() instanceof Semaphore s) {
+      if (p.semaphore() instanceof Semaphore s && !ContainerPermitSites.isContainerInternal(site.apply(p.site()))) {
         inUse.merge(s, p.permits(), Integer::sum);
         if (!semaphores.containsKey(s) && semaphores.size() < MAX_SEMAPHORES) {
           semaphores.put(s, site.apply(p.site()));

@@ -96,7 +96,8 @@ final class LockWaitDetector {
       if (suppressed < 0) {
         continue;
       }
-      Detection report = lockWait(waiter, state, lock, semaphore, holders, waited, stack, suppressed, site);
+      Detection report = lockWait(waiter, state, lock, semaphore, holders, waited, stack, suppressed, site)
+          .onSpan(detections.spanOf(waiter, nowMillis - waited));
       detections.report(report);
       reported.put(state, new Reported(lock, sequence, nowMillis - waited, what(state, lock, semaphore),
           keyFrame == null ? "?" : keyFrame, report));

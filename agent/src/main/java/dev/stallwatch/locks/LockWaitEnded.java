@@ -33,6 +33,7 @@ final class LockWaitEnded {
         .append(what).append(", reported earlier, ended after ")
         .append(Durations.format(Duration.ofMillis(waitedMillis / 100 * 100))).append('.');
     HeldBackWaits.note(message, details, suppressed, true);
-    return Detection.of(DetectionKind.LOCK_WAIT, reported.thread(), message.toString(), reported.stack(), details);
+    return Detection.of(DetectionKind.LOCK_WAIT, reported.thread(), message.toString(), reported.stack(), details)
+        .onSpan(reported.span());
   }
 }

@@ -163,7 +163,8 @@ public final class MonitorWaits implements Runnable {
       return;
     }
     Thread owner = find(threads, info.getLockOwnerId());
-    wait.reported = waiting(waiter, wait, info, owner, now - wait.sinceMillis, stack, suppressed);
+    wait.reported = waiting(waiter, wait, info, owner, now - wait.sinceMillis, stack, suppressed)
+        .onSpan(detections.spanOf(waiter, wait.sinceMillis));
     detections.report(wait.reported);
   }
 

@@ -1,5 +1,6 @@
 package dev.stallwatch.permits;
 
+import dev.stallwatch.bootstrap.StallwatchPermitCancellation;
 import dev.stallwatch.bootstrap.StallwatchPermits;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,17 +16,20 @@ import java.util.WeakHashMap;
  * released for them. Permits are not owned, so a release by a thread that held none balances the oldest permit of
  * that semaphore still out; a release that finds none (a semaphore used as a signal) is banked and balances the next
  * one. Watchdog thread only.
+ *
+ * <p>A balance is posted to the owner's ledger as a {@link StallwatchPermitCancellation} and counted here until the
+ * owner applied it. Whether it did is read in {@link #beforeScan}, before the scan reads the ledgers: a
+ * cancellation seen done then is in what the next scan reads; one not yet done is subtracted again, which can only
+ * undercount for one scan (a leak reported a scan later), never keep a returned permit out. A cancellation whose
+ * entry has left the ledger while still queued (the owner released that acquisition itself after the scan that
+ * matched it) is withdrawn and its permits banked again, so that they balance the permit the release really
+ * returned; one the owner took first comes back the same way, as a foreign release.
  */
 public final class PermitBook {
   /** Releases not yet matched to a permit, per semaphore (weakly: a dropped semaphore takes its bank with it). */
   private final Map<Object, long[]> bank = new WeakHashMap<>();
-  /**
-   * Permits of an acquisition balanced by other threads, until its owner has applied the cancellations: {what its
-   * ledger showed when they were posted, permits balanced}. Applied once the ledger shows fewer, since an owner
-   * applies posted cancellations before it changes its ledger itself (only a release of its own already under way
-   * when one was posted comes first; then the entry reads too high until the owner's next permit call).
-   */
-  private final Map<HeldPermit.Key, int[]> balanced = new HashMap<>();
+  /** Cancellations posted and not yet seen done, by the acquisition they balance. */
+  private final Map<HeldPermit.Key, List<StallwatchPermitCancellation>> pending = new HashMap<>();
   private List<HeldPermit> held = List.of();
   private Map<HeldPermit.Key, Long> previousSince = Map.of();
 
@@ -39,22 +43,17 @@ public final class PermitBook {
     List<HeldPermit> effective = new ArrayList<>();
     for (HeldPermit p : raw) {
       present.add(p.key());
-      int[] b = balanced.get(p.key());
-      if (b != null && p.permits() < b[0]) {
-        balanced.remove(p.key()); // the owner applied them: its ledger no longer counts those permits
-        b = null;
-      }
-      int remaining = p.permits() - (b == null ? 0 : b[1]);
+      int remaining = p.permits() - notYetApplied(pending.get(p.key()));
       if (remaining > 0) {
         effective.add(new HeldPermit(p.owner(), p.thread(), p.id(), p.semaphore(), remaining, p.site(),
             p.sinceMillis()));
       }
     }
-    balanced.keySet().retainAll(present);
+    withdrawOrphans(present);
 
     for (StallwatchPermits.Release r = StallwatchPermits.pollForeignRelease(); r != null;
         r = StallwatchPermits.pollForeignRelease()) {
-      bank.computeIfAbsent(r.semaphore, s -> new long[1])[0] += r.permits;
+      bank(r.semaphore, r.permits);
     }
     effective.sort(Comparator.comparingLong(HeldPermit::sinceMillis).thenComparingLong(HeldPermit::id));
     List<HeldPermit> out = new ArrayList<>(effective.size());
@@ -66,16 +65,60 @@ public final class PermitBook {
       }
       int cancel = (int) Math.min(banked[0], p.permits());
       banked[0] -= cancel;
-      int[] b = balanced.computeIfAbsent(p.key(), k -> new int[2]);
-      b[0] = p.permits() + b[1]; // what the owner's ledger shows now
-      b[1] += cancel;
-      p.owner().permits.cancel(p.id(), cancel);
+      StallwatchPermitCancellation c = new StallwatchPermitCancellation(p.semaphore(), p.id(), cancel);
+      pending.computeIfAbsent(p.key(), k -> new ArrayList<>(1)).add(c);
+      p.owner().permits.cancel(c);
       if (p.permits() > cancel) {
         out.add(new HeldPermit(p.owner(), p.thread(), p.id(), p.semaphore(), p.permits() - cancel, p.site(),
             p.sinceMillis()));
       }
     }
     held = out;
+  }
+
+  /**
+   * Forgets the cancellations their owners have applied. Call it before the scan whose entries go to the next
+   * {@link #update}: a cancellation done by now is in what that scan reads.
+   */
+  public void beforeScan() {
+    pending.values().removeIf(list -> {
+      list.removeIf(c -> c.done);
+      return list.isEmpty();
+    });
+  }
+
+  private static int notYetApplied(List<StallwatchPermitCancellation> cancellations) {
+    int sum = 0;
+    if (cancellations != null) {
+      for (StallwatchPermitCancellation c : cancellations) {
+        sum += c.permits;
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Cancellations whose acquisition is gone from its ledger: either the owner applied them (then it set, or is about
+   * to set, done) or it released that acquisition itself and never will; those still queued are taken back and their
+   * permits banked again.
+   */
+  private void withdrawOrphans(Set<HeldPermit.Key> present) {
+    for (Map.Entry<HeldPermit.Key, List<StallwatchPermitCancellation>> e : pending.entrySet()) {
+      if (present.contains(e.getKey())) {
+        continue;
+      }
+      e.getValue().removeIf(c -> {
+        if (e.getKey().owner().permits.withdraw(c)) {
+          bank(c.semaphore, c.permits);
+          return true;
+        }
+        return false; // the owner has it: applied, or handed back as a foreign release
+      });
+    }
+  }
+
+  private void bank(Object semaphore, long permits) {
+    bank.computeIfAbsent(semaphore, s -> new long[1])[0] += permits;
   }
 
   /** Every permit out after balancing, oldest first. */

@@ -1,6 +1,7 @@
 package dev.stallwatch.report;
 
 import dev.stallwatch.log.AgentLog;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,9 +13,27 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Detections {
   private final List<DetectionSink> sinks;
   private final Set<Class<?>> brokenSinksReported = ConcurrentHashMap.newKeySet();
+  private volatile ThreadSpans threadSpans = ThreadSpans.NONE;
 
   public Detections(List<DetectionSink> sinks) {
     this.sinks = List.copyOf(sinks);
+  }
+
+  /** Where {@link #spanOf} looks: the registry of traced operations, once it exists. */
+  public void useThreadSpans(ThreadSpans spans) {
+    threadSpans = spans;
+  }
+
+  /** See {@link ThreadSpans#spanOf}; never throws. */
+  public Span spanOf(Thread thread, long sinceMillis) {
+    if (thread == null) {
+      return Span.getInvalid();
+    }
+    try {
+      return threadSpans.spanOf(thread, sinceMillis);
+    } catch (RuntimeException e) {
+      return Span.getInvalid();
+    }
   }
 
   public void report(Detection detection) {

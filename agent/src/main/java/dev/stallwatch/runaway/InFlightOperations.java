@@ -1,9 +1,9 @@
 package dev.stallwatch.runaway;
 
+import dev.stallwatch.report.ThreadSpans;
 import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.trace.Span;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -15,10 +15,12 @@ import java.util.function.Consumer;
  * set of records changes once per thread, when its first operation starts, and the watchdog drops the records of
  * threads that have ended. No lock, no shared counter per call.
  */
-public final class InFlightOperations {
-  private final Set<PerThread> threads = ConcurrentHashMap.newKeySet();
+public final class InFlightOperations implements ThreadSpans {
+  private final Map<Thread, PerThread> threads = new ConcurrentHashMap<>();
   private final ThreadLocal<PerThread> current = ThreadLocal.withInitial(this::register);
   private volatile Consumer<Operation> endedRunaways = op -> {};
+  /** How far the coarse clock ({@code StallwatchClock}) may lag behind, plus a margin. */
+  private static final long CLOCK_SLACK_MILLIS = 100;
 
   /** One thread's operations, innermost last. Written by its thread only; read by the watchdog. */
   public static final class PerThread {
@@ -110,7 +112,7 @@ public final class InFlightOperations {
 
   private PerThread register() {
     PerThread record = new PerThread(Thread.currentThread());
-    threads.add(record);
+    threads.put(record.thread, record);
     return record;
   }
 
@@ -160,10 +162,10 @@ public final class InFlightOperations {
 
   /** Every operation running now; drops the records of threads that have ended. For the watchdog. */
   public void forEachRunning(Consumer<Operation> action) {
-    for (PerThread record : threads) {
+    for (PerThread record : threads.values()) {
       if (record.depth == 0) {
         if (!record.thread.isAlive()) {
-          threads.remove(record);
+          threads.remove(record.thread, record);
         }
         continue;
       }
@@ -173,6 +175,33 @@ public final class InFlightOperations {
         }
       });
     }
+  }
+
+  /**
+   * The innermost operation running on {@code thread} that began by {@code sinceMillis}, read from another thread
+   * (the watchdog): its stack may change meanwhile, so a slot may read null.
+   */
+  @Override
+  public Span spanOf(Thread thread, long sinceMillis) {
+    PerThread record = threads.get(thread);
+    if (record == null) {
+      return Span.getInvalid();
+    }
+    // The coarse clock may lag by a tick (50 ms): an operation that began up to that much later still counts.
+    long nowNanos = System.nanoTime();
+    long nowMillis = System.currentTimeMillis();
+    Operation[] s = record.stack;
+    for (int i = Math.min(record.depth, s.length) - 1; i >= 0; i--) {
+      Operation op = s[i];
+      if (op == null || !op.isRunning() || !op.span().getSpanContext().isValid()) {
+        continue;
+      }
+      long beganMillis = nowMillis - (nowNanos - op.startNanos()) / 1_000_000;
+      if (beganMillis <= sinceMillis + CLOCK_SLACK_MILLIS) {
+        return op.span();
+      }
+    }
+    return Span.getInvalid();
   }
 
   /** How many threads have a record (for tests). */

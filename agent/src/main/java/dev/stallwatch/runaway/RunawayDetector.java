@@ -52,6 +52,7 @@ public final class RunawayDetector implements Runnable {
    */
   public static InFlightOperations install(Detections detections, Meter meter, Watchdog watchdog) {
     InFlightOperations operations = new InFlightOperations();
+    detections.useThreadSpans(operations);
     RunawayDetector detector = new RunawayDetector(operations, detections, meter);
     Set<String> kindsSeen = ConcurrentHashMap.newKeySet();
     meter.upDownCounterBuilder(TelemetryNames.ACTIVE_OPERATIONS_METRIC)

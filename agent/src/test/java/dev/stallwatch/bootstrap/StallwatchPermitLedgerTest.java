@@ -103,7 +103,7 @@ class StallwatchPermitLedgerTest {
     ledger.add(semaphore, 2, 1, 1000);
     long id = entries(ledger).get(0).id;
 
-    ledger.cancel(id, 1);
+    ledger.cancel(new StallwatchPermitCancellation(semaphore, id, 1));
     assertThat(entries(ledger)).as("posted, not yet applied").singleElement()
         .satisfies(e -> assertThat(e.permits).isEqualTo(2));
 
@@ -111,36 +111,64 @@ class StallwatchPermitLedgerTest {
     assertThat(entries(ledger)).extracting(e -> e.site, e -> e.permits)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 1), org.assertj.core.groups.Tuple.tuple(2, 1));
 
-    ledger.cancel(id, 1);
+    ledger.cancel(new StallwatchPermitCancellation(semaphore, id, 1));
     assertThat(ledger.release(other, 1)).isZero();
     assertThat(ledger.size()).as("the release applied the second cancellation first").isZero();
   }
 
   @Test
-  void cancellationOfMoreThanAnEntryHoldsRemovesItWithoutTouchingOthers() {
+  void cancellationOfMoreThanAnEntryHoldsRemovesItWithoutTouchingOthersAndHandsTheRestBack() {
     ledger.add(semaphore, 1, 1, 1000);
     ledger.add(semaphore, 1, 2, 2000);
     long first = entries(ledger).get(0).id;
+    StallwatchPermitCancellation cancellation = new StallwatchPermitCancellation(semaphore, first, 5);
 
-    ledger.cancel(first, 5);
+    ledger.cancel(cancellation);
     ledger.applyCancellations();
 
     assertThat(entries(ledger)).extracting(e -> e.site, e -> e.permits)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(2, 1));
+    assertThat(cancellation.done).isTrue();
+    StallwatchPermits.Release rest = StallwatchPermits.pollForeignRelease();
+    assertThat(rest).as("the 4 permits the entry did not hold balance others").isNotNull();
+    assertThat(rest.semaphore).isSameAs(semaphore);
+    assertThat(rest.permits).isEqualTo(4);
   }
 
   @Test
-  void cancellationOfAnEntryAlreadyReleasedChangesNothing() {
+  void cancellationOfAnEntryAlreadyReleasedLeavesTheLedgerAndHandsItsPermitsBack() {
     ledger.add(semaphore, 1, 1, 1000);
     long id = entries(ledger).get(0).id;
     ledger.release(semaphore, 1);
     ledger.add(semaphore, 1, 2, 2000);
 
-    ledger.cancel(id, 1);
+    ledger.cancel(new StallwatchPermitCancellation(semaphore, id, 1));
     ledger.applyCancellations();
 
     assertThat(entries(ledger)).extracting(e -> e.site).containsExactly(2);
+    assertThat(StallwatchPermits.pollForeignRelease()).extracting(r -> r.permits).isEqualTo(1);
   }
+
+  @Test
+  void cancellationIsTakenEitherByTheOwnerOrByTheWatchdogNeverBoth() {
+    ledger.add(semaphore, 1, 1, 1000);
+    long id = entries(ledger).get(0).id;
+    StallwatchPermitCancellation withdrawn = new StallwatchPermitCancellation(semaphore, id, 1);
+    ledger.cancel(withdrawn);
+
+    assertThat(ledger.withdraw(withdrawn)).isTrue();
+    ledger.applyCancellations();
+    assertThat(entries(ledger)).as("a withdrawn cancellation is not applied").hasSize(1);
+    assertThat(withdrawn.done).isFalse();
+
+    StallwatchPermitCancellation applied = new StallwatchPermitCancellation(semaphore, id, 1);
+    ledger.cancel(applied);
+    ledger.applyCancellations();
+    assertThat(ledger.withdraw(applied)).as("once applied it cannot be withdrawn").isFalse();
+    assertThat(applied.done).isTrue();
+    assertThat(ledger.size()).isZero();
+  }
+
 
   @Test
   void beyondMaxEntriesAcquisitionsAreCountedAsUntrackedNotRecorded() {
