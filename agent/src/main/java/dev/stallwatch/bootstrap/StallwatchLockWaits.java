@@ -91,7 +91,7 @@ public final class StallwatchLockWaits {
     if (waited >= MEASURED_WAIT_NANOS) {
       if (queued.incrementAndGet() <= MAX_QUEUED) {
         completed.add(new StallwatchCompletedWait(lock.getClass(), state.waitKind, waited,
-            StallwatchCallSite.firstApplicationFrame()));
+            StallwatchCallSite.firstApplicationStackFrame()));
       } else {
         queued.decrementAndGet();
         StallwatchHealth.droppedLockWaits.incrementAndGet();

@@ -28,75 +28,86 @@ public final class StallwatchPermits {
   }
 
   public static void acquire(Semaphore semaphore, int site) throws InterruptedException {
+    StallwatchPermitLedger ledger = ledger();
     semaphore.acquire();
-    acquired(semaphore, 1, site);
+    acquired(ledger, semaphore, 1, site);
   }
 
   public static void acquire(Semaphore semaphore, int permits, int site) throws InterruptedException {
+    StallwatchPermitLedger ledger = ledger();
     semaphore.acquire(permits);
-    acquired(semaphore, permits, site);
+    acquired(ledger, semaphore, permits, site);
   }
 
   public static void acquireUninterruptibly(Semaphore semaphore, int site) {
+    StallwatchPermitLedger ledger = ledger();
     semaphore.acquireUninterruptibly();
-    acquired(semaphore, 1, site);
+    acquired(ledger, semaphore, 1, site);
   }
 
   public static void acquireUninterruptibly(Semaphore semaphore, int permits, int site) {
+    StallwatchPermitLedger ledger = ledger();
     semaphore.acquireUninterruptibly(permits);
-    acquired(semaphore, permits, site);
+    acquired(ledger, semaphore, permits, site);
   }
 
   public static boolean tryAcquire(Semaphore semaphore, int site) {
+    StallwatchPermitLedger ledger = ledger();
     boolean acquired = semaphore.tryAcquire();
     if (acquired) {
-      acquired(semaphore, 1, site);
+      acquired(ledger, semaphore, 1, site);
     }
     return acquired;
   }
 
   public static boolean tryAcquire(Semaphore semaphore, int permits, int site) {
+    StallwatchPermitLedger ledger = ledger();
     boolean acquired = semaphore.tryAcquire(permits);
     if (acquired) {
-      acquired(semaphore, permits, site);
+      acquired(ledger, semaphore, permits, site);
     }
     return acquired;
   }
 
   public static boolean tryAcquire(Semaphore semaphore, long timeout, TimeUnit unit, int site)
       throws InterruptedException {
+    StallwatchPermitLedger ledger = ledger();
     boolean acquired = semaphore.tryAcquire(timeout, unit);
     if (acquired) {
-      acquired(semaphore, 1, site);
+      acquired(ledger, semaphore, 1, site);
     }
     return acquired;
   }
 
   public static boolean tryAcquire(Semaphore semaphore, int permits, long timeout, TimeUnit unit, int site)
       throws InterruptedException {
+    StallwatchPermitLedger ledger = ledger();
     boolean acquired = semaphore.tryAcquire(permits, timeout, unit);
     if (acquired) {
-      acquired(semaphore, permits, site);
+      acquired(ledger, semaphore, permits, site);
     }
     return acquired;
   }
 
   public static int drainPermits(Semaphore semaphore, int site) {
+    StallwatchPermitLedger ledger = ledger();
     int drained = semaphore.drainPermits();
     if (drained > 0) {
-      acquired(semaphore, drained, site);
+      acquired(ledger, semaphore, drained, site);
     }
     return drained;
   }
 
   public static void release(Semaphore semaphore, int site) {
+    StallwatchPermitLedger ledger = ledger();
     semaphore.release();
-    released(semaphore, 1);
+    released(ledger, semaphore, 1);
   }
 
   public static void release(Semaphore semaphore, int permits, int site) {
+    StallwatchPermitLedger ledger = ledger();
     semaphore.release(permits);
-    released(semaphore, permits);
+    released(ledger, semaphore, permits);
   }
 
   // ---- Method references (semaphore::release): the lambda cannot carry a site constant, so the site is unknown.
@@ -128,34 +139,46 @@ public final class StallwatchPermits {
   /** Advice on {@code Semaphore.reducePermits}: permits taken away by nobody in particular, never a leak. */
   public static void reduced(Object semaphore, int permits) {
     if (permits > 0) {
-      acquired(semaphore, permits, StallwatchPermitLedger.SITE_REDUCED);
+      acquired(ledger(), semaphore, permits, StallwatchPermitLedger.SITE_REDUCED);
     }
   }
 
-  private static void acquired(Object semaphore, int permits, int site) {
+  /**
+   * The calling thread's ledger, or null when accounting is off or the thread is the agent's own. Each hook looks it
+   * up before it calls the JDK rather than after: the look-up's loads then do not wait for the semaphore's
+   * compare-and-set and do not stand in line before the ledger's stores; in an acquire/release loop it shortens the
+   * chain of dependent loads between the two fences (measured: docs/performance.md).
+   */
+  private static StallwatchPermitLedger ledger() {
     if (!enabled) {
-      return;
+      return null;
     }
     try {
       StallwatchThreadState state = StallwatchRegistry.current();
-      if (!state.excluded) {
-        state.permits.add(semaphore, permits, site, StallwatchClock.millis());
-      }
+      return state.excluded ? null : state.permits;
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t); // accounting never fails the application's call
+      return null;
+    }
+  }
+
+  private static void acquired(StallwatchPermitLedger ledger, Object semaphore, int permits, int site) {
+    if (ledger == null) {
+      return;
+    }
+    try {
+      ledger.add(semaphore, permits, site, StallwatchClock.millis());
     } catch (Throwable t) {
       StallwatchHealth.swallowed(t); // accounting never fails the application's call
     }
   }
 
-  private static void released(Object semaphore, int permits) {
-    if (!enabled) {
+  private static void released(StallwatchPermitLedger ledger, Object semaphore, int permits) {
+    if (ledger == null) {
       return;
     }
     try {
-      StallwatchThreadState state = StallwatchRegistry.current();
-      if (state.excluded) {
-        return;
-      }
-      int notHeld = state.permits.release(semaphore, permits);
+      int notHeld = ledger.release(semaphore, permits);
       if (notHeld > 0) {
         foreignRelease(semaphore, notHeld);
       }

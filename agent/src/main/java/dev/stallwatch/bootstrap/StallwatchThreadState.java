@@ -19,6 +19,8 @@ public final class StallwatchThreadState {
   public final String threadName;
   /** True for the agent's own threads and the OpenTelemetry SDK's: never tracked, never reported. */
   public final boolean excluded;
+  /** The registry's fast-table slot this state holds, or -1; see {@link StallwatchRegistry#forget}. */
+  int fastSlot = -1;
   /** The next state in the registry's list; written once before the state is published. */
   volatile StallwatchThreadState next;
 

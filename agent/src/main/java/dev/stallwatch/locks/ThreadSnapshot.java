@@ -28,6 +28,7 @@ final class ThreadSnapshot {
         continue;
       }
       if (!alive) {
+        StallwatchRegistry.forget(state); // its slot in the registry's fast table is free for a new thread
         // Nobody writes this ledger any more, so the watchdog may apply pending cancellations itself.
         state.permits.applyCancellations();
         if (state.permits.size() == 0 && previous != null) {
