@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
@@ -35,7 +36,8 @@ import java.util.function.IntFunction;
  *   <li>a permit acquired after its start (by any thread) and still out at its end, after a scan of its own at the end
  *       (so a release by another thread during the test is counted) and, if any is out, a second scan
  *       {@link #SETTLE_MILLIS} later (so a permit handed to a worker and released just after the test returned is not
- *       blamed, and a worker stuck waiting for its own semaphore is reported as the deadlock it is, not as a leak);
+ *       blamed, and a worker stuck waiting for its own semaphore is reported as the deadlock it is, not as a leak),
+ *       and more scans up to {@link #SETTLE_MAX_MILLIS} while other threads hold permits of the same semaphore;
  *   <li>every detection reported while it ran, except leaks (the threshold's, which belong to whoever took them) and
  *       the "it ended" reports of earlier findings. The end runs a deadlock scan at once, so a test need not outlive
  *       {@code stallwatch.deadlock.interval}.
@@ -47,6 +49,13 @@ import java.util.function.IntFunction;
 public final class TestScopes implements DetectionSink {
   /** How long a leak found at a test's end has to come back before it is reported. */
   static final long SETTLE_MILLIS = 300;
+  /**
+   * While other threads still hold permits of a leaked permit's semaphore, how long the end keeps looking (every
+   * {@link #RESCAN_MILLIS}) before it reports the leak: a release by a thread that held none balances the oldest
+   * permit out, which may be another holder's, until that holder releases its own.
+   */
+  static final long SETTLE_MAX_MILLIS = 1_000;
+  private static final long RESCAN_MILLIS = 100;
   private static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(10);
 
   private final AtomicLong tokens = new AtomicLong();
@@ -85,22 +94,27 @@ public final class TestScopes implements DetectionSink {
     if (scope == null) {
       return new String[0];
     }
-    List<HeldPermit> leaks = onWatchdog(() -> {
+    Leaks leaks = onWatchdog(() -> {
       scan(true);
       return leaksOf(scope);
     });
-    if (leaks != null && !leaks.isEmpty()) {
+    long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MILLIS);
+    for (long pause = SETTLE_MILLIS; leaks != null && !leaks.permits().isEmpty(); pause = RESCAN_MILLIS) {
       try {
-        Thread.sleep(SETTLE_MILLIS);
+        Thread.sleep(pause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        break;
       }
       leaks = onWatchdog(() -> {
         scan(true);
         return leaksOf(scope);
       });
+      if (leaks == null || !leaks.othersHoldTheSameSemaphores() || System.nanoTime() - giveUpAt >= 0) {
+        break;
+      }
     }
-    List<HeldPermit> found = leaks == null ? List.of() : leaks;
+    List<HeldPermit> found = leaks == null ? List.of() : leaks.permits();
     open.remove(token);
     List<String> out = new ArrayList<>();
     for (Detection d : scope.found) {
@@ -166,14 +180,22 @@ public final class TestScopes implements DetectionSink {
     return out;
   }
 
+  /**
+   * The permits a scope took and has not given back, as the book has them, and whether other live threads hold
+   * permits of the same semaphores: then a release by a thread that held none may have been credited to one of them
+   * (the book balances the oldest permit out) and the scope's permit may be back in truth.
+   */
+  private record Leaks(List<HeldPermit> permits, boolean othersHoldTheSameSemaphores) {}
+
   /** Watchdog thread, right after a scan: the permits {@code scope} took and has not given back. */
-  private List<HeldPermit> leaksOf(Scope scope) {
+  private Leaks leaksOf(Scope scope) {
     List<HeldPermit> leaks = new ArrayList<>();
     if (engine == null) {
-      return leaks;
+      return new Leaks(leaks, false);
     }
     Set<?> selfDeadlocked = engine.selfDeadlocked();
-    for (HeldPermit p : engine.permits().held()) {
+    List<HeldPermit> held = engine.permits().held();
+    for (HeldPermit p : held) {
       if (p.site() == StallwatchPermitLedger.SITE_REDUCED
           || scope.outAtStart.contains(new Scope.Acquisition(p.owner(), p.id()))
           || selfDeadlocked.contains(p.owner())) {
@@ -184,7 +206,15 @@ public final class TestScopes implements DetectionSink {
       }
       leaks.add(p);
     }
-    return leaks;
+    boolean othersHold = false;
+    for (HeldPermit q : held) {
+      if (!leaks.contains(q) && q.holderAlive() && !selfDeadlocked.contains(q.owner())) {
+        for (HeldPermit p : leaks) {
+          othersHold |= p.semaphore() == q.semaphore();
+        }
+      }
+    }
+    return new Leaks(leaks, othersHold);
   }
 
   private boolean isAnotherTestsThread(Thread thread, Scope scope) {

@@ -59,7 +59,7 @@ class StallwatchExtensionIT {
     assertThat(failures.get("example.SelfDeadlockTest.backgroundRefreshTakesItsOwnLockTwice"))
         .contains("Deadlock: thread \"cache-refresher\" waits for a permit of java.util.concurrent.Semaphore@")
         .contains("it is waiting for itself")
-        .contains("at example.SelfDeadlockTest.refreshEntry(SelfDeadlockTest.java:"
+        .contains("example.SelfDeadlockTest.refreshEntry(SelfDeadlockTest.java:"
             + build.line("SelfDeadlockTest.java", "SELF-DEADLOCK-SITE") + ")")
         .contains("[deadlock]")
         .doesNotContain("[permit_leak]");

@@ -6,11 +6,11 @@ import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
-/** Tests that run at the same time on one semaphore, each returning what it took: none may be blamed for another. */
-@Execution(ExecutionMode.CONCURRENT)
+/**
+ * Tests that run at the same time (junit-platform.properties runs a class's methods concurrently) on one semaphore,
+ * each returning what it took: none may be blamed for another's permits.
+ */
 class ParallelTest {
   private static final Semaphore SHARED = new Semaphore(2);
   private static final ExecutorService RELEASERS = Executors.newFixedThreadPool(2);
