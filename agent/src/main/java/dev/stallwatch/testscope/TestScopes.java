@@ -1,7 +1,9 @@
 package dev.stallwatch.testscope;
 
 import dev.stallwatch.bootstrap.StallwatchPermitLedger;
+import dev.stallwatch.bootstrap.StallwatchRegistry;
 import dev.stallwatch.bootstrap.StallwatchTestScope;
+import dev.stallwatch.bootstrap.StallwatchThreadState;
 import dev.stallwatch.locks.LockEngine;
 import dev.stallwatch.log.AgentLog;
 import dev.stallwatch.permits.HeldPermit;
@@ -182,8 +184,9 @@ public final class TestScopes implements DetectionSink {
 
   /**
    * The permits a scope took and has not given back, as the book has them, and whether other live threads hold
-   * permits of the same semaphores: then a release by a thread that held none may have been credited to one of them
-   * (the book balances the oldest permit out) and the scope's permit may be back in truth.
+   * permits of the same semaphores in their ledgers: then a release by a thread that held none may have been credited
+   * to one of them (the book balances the oldest permit out) and the scope's permit may be back in truth, which the
+   * book learns when that thread releases its own.
    */
   private record Leaks(List<HeldPermit> permits, boolean othersHoldTheSameSemaphores) {}
 
@@ -207,14 +210,33 @@ public final class TestScopes implements DetectionSink {
       leaks.add(p);
     }
     boolean othersHold = false;
-    for (HeldPermit q : held) {
-      if (!leaks.contains(q) && q.holderAlive() && !selfDeadlocked.contains(q.owner())) {
-        for (HeldPermit p : leaks) {
-          othersHold |= p.semaphore() == q.semaphore();
+    for (HeldPermit p : leaks) {
+      othersHold |= anotherThreadHolds(p.semaphore(), p.owner());
+    }
+    return new Leaks(leaks, othersHold);
+  }
+
+  /**
+   * Whether a live thread other than {@code owner} has an acquisition of {@code semaphore} in its own ledger, read
+   * raw: the book may show that permit balanced by a foreign release that was in truth the leaked one's.
+   */
+  private static boolean anotherThreadHolds(Object semaphore, StallwatchThreadState owner) {
+    StallwatchPermitLedger.Entry entry = new StallwatchPermitLedger.Entry();
+    for (StallwatchThreadState state = StallwatchRegistry.first(); state != null;
+        state = StallwatchRegistry.next(state)) {
+      Thread thread = state.thread.get();
+      if (state == owner || state.excluded || thread == null || !thread.isAlive()) {
+        continue;
+      }
+      int size = state.permits.size();
+      for (int i = 0; i < size; i++) {
+        if (state.permits.read(i, entry) && entry.semaphore == semaphore
+            && entry.site != StallwatchPermitLedger.SITE_REDUCED) {
+          return true;
         }
       }
     }
-    return new Leaks(leaks, othersHold);
+    return false;
   }
 
   private boolean isAnotherTestsThread(Thread thread, Scope scope) {

@@ -60,9 +60,16 @@ class TestScopesTest {
         + ")");
   }
 
+  private final ExecutorService releaser = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "releaser");
+    t.setDaemon(true);
+    return t;
+  });
+
   @AfterEach
-  void stopOtherThread() {
+  void stopOtherThreads() {
     otherThread.shutdownNow();
+    releaser.shutdownNow();
   }
 
   @Test
@@ -97,6 +104,28 @@ class TestScopesTest {
     StallwatchPermits.acquire(handOff, 9);
     on(otherThread, () -> {
       StallwatchPermits.release(handOff, 10);
+      return null;
+    });
+
+    assertThat(scopes.end(token)).isEmpty();
+  }
+
+  @Test
+  void aForeignReleaseCreditedToAnotherHoldersPermitIsNoLeakOnceThatHolderReleasesItsOwn() throws Exception {
+    Semaphore pool = new Semaphore(2);
+    on(otherThread, () -> {
+      StallwatchPermits.acquire(pool, 20); // the oldest permit out: a foreign release is credited to it
+      return null;
+    });
+    long token = scopes.begin("credited elsewhere");
+    StallwatchPermits.acquire(pool, 21);
+    on(releaser, () -> {
+      StallwatchPermits.release(pool, 22); // returns the test's permit, though the book cannot tell
+      return null;
+    });
+    otherThread.submit(() -> {
+      Thread.sleep(200);
+      StallwatchPermits.release(pool, 23); // its own, which the book had credited: now it credits the test's
       return null;
     });
 

@@ -29,8 +29,8 @@ class LockOrderDeadlockTest {
         } catch (InterruptedException e) {
           return;
         }
-        synchronized (to) { // LOCK-ORDER-SITE
-          to.notifyAll();
+        synchronized (to) {
+          to.notifyAll(); // LOCK-ORDER-SITE: the line a thread blocked entering the block above is shown at
         }
       }
     }, name);
