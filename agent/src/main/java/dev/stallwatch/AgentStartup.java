@@ -25,6 +25,7 @@ import dev.stallwatch.runaway.Watchdog;
 import dev.stallwatch.telemetry.AgentHealth;
 import dev.stallwatch.telemetry.ServiceName;
 import dev.stallwatch.telemetry.Telemetry;
+import dev.stallwatch.testscope.TestScopes;
 import dev.stallwatch.websocket.WebSockets;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
@@ -53,13 +54,18 @@ public final class AgentStartup {
     System.setProperty(net.bytebuddy.ByteBuddy.class.getPackageName() + ".safe", "true");
     StallwatchConfig config = ConfigLoader.load(System.getProperties(), System.getenv(), AgentLog::line);
     Telemetry telemetry = withAgentContextLoader(() -> Telemetry.start(ServiceName.guess(), VERSION));
-    Detections detections = new Detections(sinks(config, telemetry));
+    TestScopes testScopes = new TestScopes();
+    List<DetectionSink> sinks = sinks(config, telemetry);
+    sinks.add(testScopes);
+    Detections detections = new Detections(sinks);
 
     Watchdog watchdog = Watchdog.start();
     watchdog.every(HEALTH_INTERVAL, new AgentHealth(telemetry.meter()));
     ClassLoader agentLoader = AgentStartup.class.getClassLoader();
 
-    install(Feature.DEADLOCKS, config, () -> watchdog.every(config.deadlockInterval(), new DeadlockDetector(detections)));
+    DeadlockDetector deadlocks = new DeadlockDetector(detections);
+    boolean deadlocksOn = install(Feature.DEADLOCKS, config,
+        () -> watchdog.every(config.deadlockInterval(), deadlocks));
 
     // Locks and permits: one engine reads both every scan (a semaphore wait shows who holds the permits).
     openLockInternals(instrumentation);
@@ -68,9 +74,10 @@ public final class AgentStartup {
         agentLoader));
     boolean permits = install(Feature.PERMITS, config, () -> LockInstrumentation.installPermitAccounting(
         instrumentation, agentLoader, permitSites));
+    LockEngine lockEngine = null;
     if (locks || permits) {
-      watchdog.every(LOCK_SCAN_INTERVAL,
-          new LockEngine(config, detections, permitSites, new LockMetrics(telemetry.meter())));
+      lockEngine = new LockEngine(config, detections, permitSites, new LockMetrics(telemetry.meter()));
+      watchdog.every(LOCK_SCAN_INTERVAL, lockEngine);
     }
     MonitorContention monitors = MonitorContention.create(detections, config.lockWaitThreshold());
     install(Feature.MONITORS, config, () -> watchdog.every(LOCK_SCAN_INTERVAL,
@@ -81,6 +88,9 @@ public final class AgentStartup {
     install(Feature.BLOCKS, config, () -> Blocks.install(instrumentation, config, telemetry, operations, watchdog));
     install(Feature.WEBSOCKET, config, () -> WebSockets.install(instrumentation, agentLoader, config, telemetry,
         operations, detections, watchdog));
+
+    // What a test framework asks through bootstrap/StallwatchTestScope (stallwatch-junit); idle until a test opens one.
+    testScopes.start(watchdog, lockEngine, deadlocksOn ? deadlocks : null, permitSites::describe);
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       watchdog.stop();

@@ -94,6 +94,14 @@ class PackageDependenciesTest {
   }
 
   @Test
+  void onlyTheRootImportsTheTestScopes() {
+    noClasses().that().resideOutsideOfPackages("dev.stallwatch", BASE + "testscope..")
+        .should().dependOnClassesThat().resideInAPackage(BASE + "testscope..")
+        .because("the test scopes sit above the features they read (locks, permits); below them is a cycle")
+        .check(AGENT);
+  }
+
+  @Test
   void bootstrapHooksDependOnTheJdkOnly() {
     classes().that().resideInAPackage(BASE + "bootstrap..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("java..", BASE + "bootstrap..")

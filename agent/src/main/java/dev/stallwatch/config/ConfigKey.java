@@ -22,7 +22,14 @@ public enum ConfigKey {
       "semaphore permit accounting at the application's call sites: permit leaks, semaphore metrics"),
   DEADLOCKS_ENABLED("stallwatch.deadlocks.enabled", "true", "lock-order deadlocks among monitors and locks"),
   BLOCKS_ENABLED("stallwatch.blocks.enabled", "true", "the block methods named by stallwatch.blocks"),
-  WEBSOCKET_ENABLED("stallwatch.websocket.enabled", "true", "WebSocket handler spans, metrics and errors");
+  WEBSOCKET_ENABLED("stallwatch.websocket.enabled", "true", "WebSocket handler spans, metrics and errors"),
+  /**
+   * Read by the JUnit extension ({@code stallwatch-junit}) in the test JVM, not by the agent (Surefire sets its
+   * system properties after the agent has started); known here so that the agent does not call it unknown.
+   */
+  JUNIT_FAIL_ON("stallwatch.junit.fail.on", "deadlock,permit_leak",
+      "the detection kinds that fail a test under StallwatchExtension: deadlock, permit_leak, lock_wait, runaway, "
+          + "websocket_error, comma-separated, or none");
 
   private final String key;
   private final String defaultValue;

@@ -1,11 +1,13 @@
 package dev.stallwatch.locks;
 
 import dev.stallwatch.bootstrap.StallwatchClock;
+import dev.stallwatch.bootstrap.StallwatchThreadState;
 import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.permits.CallSites;
 import dev.stallwatch.permits.PermitBook;
 import dev.stallwatch.permits.PermitLeakDetector;
 import dev.stallwatch.report.Detections;
+import java.util.Set;
 
 /**
  * The watchdog's periodic look at locks and permits: one walk over the tracked threads feeds the permit book, the
@@ -34,5 +36,15 @@ public final class LockEngine implements Runnable {
     lockWaits.check(snapshot, permits, now, sites::describe);
     leaks.check(permits, lockWaits.selfDeadlocked(), now, sites::describe);
     metrics.update(permits.held(), sites::describe);
+  }
+
+  /** The permit book as of the last scan; for the test scopes, which read it on the watchdog right after a scan. */
+  public PermitBook permits() {
+    return permits;
+  }
+
+  /** Threads found waiting on a semaphore whose every permit out they hold themselves, as of the last scan. */
+  public Set<StallwatchThreadState> selfDeadlocked() {
+    return lockWaits.selfDeadlocked();
   }
 }

@@ -4,6 +4,8 @@ import dev.stallwatch.bootstrap.StallwatchClock;
 import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.log.AgentLog;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,19 @@ public final class Watchdog {
   public void every(Duration interval, Runnable task) {
     long millis = interval.toMillis();
     scheduler.scheduleWithFixedDelay(new Guarded(task), millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs {@code task} on the watchdog thread now, after the task under way, and waits for its result: for callers
+   * (the test scopes) that need a scan of their own at a moment they choose, without touching the detectors' state
+   * from another thread. Throws when the watchdog has stopped, the task threw, or it took longer than {@code timeout}.
+   */
+  public <T> T runNow(Callable<T> task, Duration timeout) throws Exception {
+    try {
+      return scheduler.submit(task).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 
   /**
