@@ -9,20 +9,30 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class StallwatchRegistry {
   private static final AtomicReference<StallwatchThreadState> HEAD = new AtomicReference<>();
   private static final ThreadLocal<StallwatchThreadState> CURRENT = new ThreadLocal<>();
-  /** The agent's class loader: threads that inherited it as context loader are the agent's or its SDK's. */
+  /**
+   * The agent's class loader: threads that inherited it as context loader, or whose outermost code is its
+   * ({@link StallwatchThreadOrigin}: the SDK's), are the agent's.
+   */
   private static volatile ClassLoader agentLoader;
+  /** What {@link #current} answers while the calling thread is being registered; never in the list. */
+  private static final StallwatchThreadState REGISTERING =
+      new StallwatchThreadState("(registering)");
 
   private StallwatchRegistry() {}
 
   /** Called once at startup, before any advice is installed. */
   public static void setAgentLoader(ClassLoader loader) {
     agentLoader = loader;
+    StallwatchThreadOrigin.startedByAgent(loader); // links the JDK's stack walker now, outside any lock path
   }
 
   /** The calling thread's state, created and registered on first use. */
   public static StallwatchThreadState current() {
     StallwatchThreadState state = CURRENT.get();
     if (state == null) {
+      // Registering walks the stack once (StallwatchThreadOrigin); a hook reached meanwhile finds this excluded
+      // stand-in and records nothing, so registering can never re-enter itself.
+      CURRENT.set(REGISTERING);
       state = register(Thread.currentThread());
       CURRENT.set(state);
     }
@@ -47,7 +57,8 @@ public final class StallwatchRegistry {
   private static boolean isAgentThread(Thread thread) {
     ClassLoader loader = agentLoader;
     return thread.getName().startsWith("stallwatch-")
-        || (loader != null && thread.getContextClassLoader() == loader);
+        || (loader != null && (thread.getContextClassLoader() == loader
+            || StallwatchThreadOrigin.startedByAgent(loader)));
   }
 
   /** The newest state; follow {@link #next(StallwatchThreadState)} for the rest. */
