@@ -3,6 +3,7 @@
 # OpenTelemetry Java agent, in the same run on the same machine, modes interleaved round by round.
 #
 #   benchmarks/sample-throughput.sh [--otlp] [rounds] [java]      (defaults: 3 rounds, the java on PATH)
+#   Environment: WARMUP (15s), MEASURE (20s), CLIENTS (4), MODES (none stallwatch otel: the modes to run, in order).
 #
 # The service's simulated latencies (provider, disk and billing writes) are set to zero so that the run measures
 # CPU, where an agent's cost shows, rather than sleeps, which would hide it. By default every agent exports nowhere
@@ -22,9 +23,10 @@ if [ "${1:-}" = "--otlp" ]; then
 fi
 rounds=${1:-3}
 java=${2:-java}
-clients=4
-warmup=15s
-measure=20s
+clients=${CLIENTS:-4}
+warmup=${WARMUP:-15s}
+measure=${MEASURE:-20s}
+modes=${MODES:-none stallwatch otel}
 otel_version=2.33.1
 work=$(mktemp -d)
 pid=
@@ -87,9 +89,14 @@ PY
 
 echo "round mode documents/s p50_ms p99_ms failed"
 for round in $(seq "$rounds"); do
-  echo "$round $(run none)"
-  echo "$round $(run stallwatch -javaagent:$stallwatch -Dstallwatch.blocks=BlockRewriter#rewriteBlock)"
-  echo "$round $(run otel-javaagent-$otel_version -javaagent:$otel)"
+  for mode in $modes; do
+    case $mode in
+      none) echo "$round $(run none)" ;;
+      stallwatch) echo "$round $(run stallwatch -javaagent:$stallwatch -Dstallwatch.blocks=BlockRewriter#rewriteBlock)" ;;
+      otel) echo "$round $(run otel-javaagent-$otel_version -javaagent:$otel)" ;;
+      *) echo "unknown mode $mode (none, stallwatch, otel)" >&2; exit 2 ;;
+    esac
+  done
 done | tee "$work/all.txt"
 if $otlp; then
   kill -0 "$collector_pid" 2>/dev/null || { echo "the collector died during the run:" >&2; tail "$work/collector.log" >&2; exit 1; }

@@ -63,6 +63,7 @@ public final class Blocks {
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(new Problems())
+        .with(transformer -> MethodNameFilter.around(transformer, matcher.patterns()))
         .ignore((type, loader, module, classBeingRedefined, protectionDomain) ->
             loader == null || loader == agentLoader || loader == ClassLoader.getPlatformClassLoader()
                 || BlockMatcher.excludedByName(type.getName()) || type.isSynthetic())

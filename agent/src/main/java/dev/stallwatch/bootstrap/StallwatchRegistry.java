@@ -25,14 +25,21 @@ public final class StallwatchRegistry {
   private static final int SLOTS = 1024;
   private static final StallwatchThreadState[] BY_THREAD_ID = new StallwatchThreadState[SLOTS];
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(StallwatchThreadState[].class);
-  /** The agent's class loader: threads that inherited it as context loader are the agent's or its SDK's. */
+  /**
+   * The agent's class loader: threads that inherited it as context loader, or whose outermost code is its
+   * ({@link StallwatchThreadOrigin}: the SDK's), are the agent's.
+   */
   private static volatile ClassLoader agentLoader;
+  /** What {@link #current} answers while the calling thread is being registered; never in the list. */
+  private static final StallwatchThreadState REGISTERING =
+      new StallwatchThreadState("(registering)");
 
   private StallwatchRegistry() {}
 
   /** Called once at startup, before any advice is installed. */
   public static void setAgentLoader(ClassLoader loader) {
     agentLoader = loader;
+    StallwatchThreadOrigin.startedByAgent(loader); // links the JDK's stack walker now, outside any lock path
   }
 
   /** The calling thread's state, created and registered on first use. */
@@ -54,6 +61,9 @@ public final class StallwatchRegistry {
   private static StallwatchThreadState currentFromMap(Thread thread) {
     StallwatchThreadState state = CURRENT.get();
     if (state == null) {
+      // Registering walks the stack once (StallwatchThreadOrigin); a hook reached meanwhile finds this excluded
+      // stand-in and records nothing, so registering can never re-enter itself.
+      CURRENT.set(REGISTERING);
       state = register(thread);
       CURRENT.set(state);
     }
@@ -100,7 +110,8 @@ public final class StallwatchRegistry {
   private static boolean isAgentThread(Thread thread) {
     ClassLoader loader = agentLoader;
     return thread.getName().startsWith("stallwatch-")
-        || (loader != null && thread.getContextClassLoader() == loader);
+        || (loader != null && (thread.getContextClassLoader() == loader
+            || StallwatchThreadOrigin.startedByAgent(loader)));
   }
 
   /** The newest state; follow {@link #next(StallwatchThreadState)} for the rest. */

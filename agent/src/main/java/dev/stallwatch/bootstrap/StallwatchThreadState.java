@@ -39,8 +39,17 @@ public final class StallwatchThreadState {
   public final StallwatchPermitLedger permits = new StallwatchPermitLedger();
 
   StallwatchThreadState(Thread thread, boolean excluded) {
+    this(thread, thread.getName(), excluded);
+  }
+
+  /** A state for no thread (the registry's stand-in while a thread registers). */
+  StallwatchThreadState(String name) {
+    this(null, name, true);
+  }
+
+  private StallwatchThreadState(Thread thread, String threadName, boolean excluded) {
     this.thread = new WeakReference<>(thread);
-    this.threadName = thread.getName();
+    this.threadName = threadName;
     this.excluded = excluded;
   }
 }

@@ -1,5 +1,6 @@
 package dev.stallwatch.telemetry;
 
+import dev.stallwatch.log.AgentLog;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.Meter;
@@ -45,12 +46,22 @@ public final class Telemetry {
    */
   public static Telemetry start(String defaultServiceName, String version) {
     ExportProblemLog.install();
-    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> DEFAULTS)
-        .addResourceCustomizer((resource, config) -> withServiceName(resource, defaultServiceName))
-        .disableShutdownHook()
-        .build()
-        .getOpenTelemetrySdk();
+    OpenTelemetrySdk sdk;
+    try {
+      sdk = AutoConfiguredOpenTelemetrySdk.builder()
+          .addPropertiesSupplier(() -> DEFAULTS)
+          .addResourceCustomizer((resource, config) -> withServiceName(resource, defaultServiceName))
+          .disableShutdownHook()
+          .build()
+          .getOpenTelemetrySdk();
+    } catch (RuntimeException | LinkageError e) {
+      // The detectors do not need the SDK: they keep reporting on stderr and to the JSON Lines file.
+      AgentLog.line("OpenTelemetry export is off: the SDK could not start from the otel.* settings (" + e + ")"
+          + (ModuleLayer.boot().findModule("java.net.http").isEmpty() ? "; OTLP over http/protobuf needs the "
+              + "java.net.http module, which this JVM did not resolve (add --add-modules java.net.http, or set "
+              + "otel.exporter.otlp.protocol=grpc)" : ""));
+      sdk = OpenTelemetrySdk.builder().build();
+    }
     return new Telemetry(sdk, version);
   }
 

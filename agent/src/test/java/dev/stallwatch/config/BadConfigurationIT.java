@@ -40,6 +40,7 @@ class BadConfigurationIT {
       -D  | stallwatch.detections.file       | ""                          | is empty                     | detections are not written to a file
       -D  | stallwatch.detections.file       | /proc/no-such-dir/d.jsonl   | cannot be written            | detections are not written to a file
       ARG | (agent argument)                 | lock.wait.threshold=2s      | are not used                 | -Dstallwatch.*
+      -D  | otel.traces.exporter             | carrier-pigeon              | could not start              | OpenTelemetry export is off
       """)
   void badSettingIsOneLineAndTheApplicationStarts(String how, String key, String value, String problem,
       String fallback) throws Exception {
