@@ -23,6 +23,7 @@ import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.RunawayDetector;
 import dev.stallwatch.runaway.Watchdog;
 import dev.stallwatch.telemetry.AgentHealth;
+import dev.stallwatch.telemetry.LateOpenTelemetryAgent;
 import dev.stallwatch.telemetry.ServiceName;
 import dev.stallwatch.telemetry.Telemetry;
 import dev.stallwatch.websocket.WebSockets;
@@ -57,6 +58,9 @@ public final class AgentStartup {
 
     Watchdog watchdog = Watchdog.start();
     watchdog.every(HEALTH_INTERVAL, new AgentHealth(telemetry.meter()));
+    if (!telemetry.isOpenTelemetryAgent()) {
+      watchdog.every(HEALTH_INTERVAL, LateOpenTelemetryAgent.watch(instrumentation));
+    }
     ClassLoader agentLoader = AgentStartup.class.getClassLoader();
 
     install(Feature.DEADLOCKS, config, () -> watchdog.every(config.deadlockInterval(), new DeadlockDetector(detections)));
