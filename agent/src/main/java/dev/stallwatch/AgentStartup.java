@@ -59,7 +59,7 @@ public final class AgentStartup {
     Watchdog watchdog = Watchdog.start();
     watchdog.every(HEALTH_INTERVAL, new AgentHealth(telemetry.meter()));
     if (!telemetry.isOpenTelemetryAgent()) {
-      watchdog.every(HEALTH_INTERVAL, LateOpenTelemetryAgent.watch(instrumentation));
+      watchdog.every(LOCK_SCAN_INTERVAL, LateOpenTelemetryAgent.watch(instrumentation));
     }
     ClassLoader agentLoader = AgentStartup.class.getClassLoader();
 

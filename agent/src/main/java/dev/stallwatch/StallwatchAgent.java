@@ -128,7 +128,7 @@ public final class StallwatchAgent {
   }
 
   /**
-   * A directory only this user can write, named after the embedded jar's checksum, so that repeated starts reuse the
+   * A directory only this user can write, named after the embedded jars' checksums, so that repeated starts reuse the
    * unpacked jars instead of writing megabytes each time. When no such directory can be had, a fresh temporary one is
    * used and removed at exit.
    */
@@ -137,8 +137,11 @@ public final class StallwatchAgent {
     if (core == null) {
       throw new IOException("the agent jar is incomplete (no stallwatch/core.jar)");
     }
+    // Both embedded cores are unpacked here, so the name covers both: one may change without the other's size.
+    ZipEntry coreOtel = jar.getEntry("stallwatch/core-otel.jar");
+    long checksum = core.getCrc() ^ (coreOtel == null ? 0 : Long.rotateLeft(coreOtel.getCrc(), 32));
     String name = "stallwatch-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
-        + Long.toHexString(core.getCrc());
+        + Long.toHexString(checksum);
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"), name);
     try {
       Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");

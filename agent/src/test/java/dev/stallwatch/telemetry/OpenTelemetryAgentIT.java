@@ -2,6 +2,7 @@ package dev.stallwatch.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import dev.stallwatch.testapps.HelloWorld;
 import dev.stallwatch.testapps.websocket.PricingServer;
 import dev.stallwatch.testing.ForkedJvm;
@@ -10,7 +11,6 @@ import dev.stallwatch.testing.OtlpReceiver;
 import dev.stallwatch.testing.RunningJvm;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.trace.v1.Span;
-import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
