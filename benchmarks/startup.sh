@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Startup cost of attaching an agent to a hello-world program: wall time and peak RSS, medians of N runs, for
-# no agent, stallwatch, and the OpenTelemetry Java agent, in the same run on the same machine.
+# no agent, stallwatch, the OpenTelemetry Java agent, and both (two -javaagent flags, and stallwatch as that agent's
+# extension), in the same run on the same machine.
 #
 #   benchmarks/startup.sh [runs] [java]        (defaults: 11 runs, the java on PATH)
 #
@@ -47,13 +48,15 @@ measure() { # label, then JVM options; prints "label median_seconds median_rss_m
 base=$(measure "no-agent")
 sw=$(measure "stallwatch" "-javaagent:$stallwatch")
 ot=$(measure "opentelemetry-javaagent-$otel_version" "-javaagent:$otel")
+both=$(measure "opentelemetry-javaagent+stallwatch" "-javaagent:$otel" "-javaagent:$stallwatch")
+ext=$(measure "opentelemetry-javaagent+stallwatch-extension" "-javaagent:$otel" "-Dotel.javaagent.extensions=$stallwatch")
 
 read -r _ bt br <<<"$base"
 echo "$("$java" -version 2>&1 | head -n 1), $runs runs each, medians, $(date -u +%Y-%m-%d)"
 echo
 echo "| agent | wall time (s) | added (s) | peak RSS (MiB) | added (MiB) |"
 echo "|---|---:|---:|---:|---:|"
-for row in "$base" "$sw" "$ot"; do
+for row in "$base" "$sw" "$ot" "$both" "$ext"; do
   read -r l t r <<<"$row"
   printf '| %s | %.2f | %+.2f | %d | %+d |\n' "$l" "$t" "$(echo "$t - $bt" | bc -l)" "$r" "$((r - br))"
 done

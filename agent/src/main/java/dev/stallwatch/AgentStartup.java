@@ -23,6 +23,7 @@ import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.RunawayDetector;
 import dev.stallwatch.runaway.Watchdog;
 import dev.stallwatch.telemetry.AgentHealth;
+import dev.stallwatch.telemetry.LateOpenTelemetryAgent;
 import dev.stallwatch.telemetry.ServiceName;
 import dev.stallwatch.telemetry.Telemetry;
 import dev.stallwatch.testscope.TestScopes;
@@ -61,6 +62,9 @@ public final class AgentStartup {
 
     Watchdog watchdog = Watchdog.start();
     watchdog.every(HEALTH_INTERVAL, new AgentHealth(telemetry.meter()));
+    if (!telemetry.isOpenTelemetryAgent()) {
+      watchdog.every(LOCK_SCAN_INTERVAL, LateOpenTelemetryAgent.watch(instrumentation));
+    }
     ClassLoader agentLoader = AgentStartup.class.getClassLoader();
 
     DeadlockDetector deadlocks = new DeadlockDetector(detections);

@@ -49,26 +49,47 @@ public final class StallwatchAgent {
   private StallwatchAgent() {}
 
   public static void premain(String args, Instrumentation inst) {
-    start(args, inst, false);
+    start(args, inst, false, null);
   }
 
   public static void agentmain(String args, Instrumentation inst) {
-    start(args, inst, true);
+    start(args, inst, true, null);
   }
 
-  private static synchronized void start(String args, Instrumentation inst, boolean attachedLate) {
-    if (started) {
+  /**
+   * Starts stallwatch as an extension of the OpenTelemetry Java agent ({@code -Dotel.javaagent.extensions=}), from
+   * {@link StallwatchAgentListener}. The extension class loader hides where this jar is, so it is looked for among
+   * the configured extensions.
+   */
+  static void startAsExtension(Instrumentation inst) {
+    File jar = StallwatchAgentOtelLink.extensionJar();
+    if (jar == null) {
+      System.err.println("[stallwatch] loaded as an OpenTelemetry agent extension, but no jar named in "
+          + "otel.javaagent.extensions holds stallwatch; the application runs without it");
+      return;
+    }
+    start(null, inst, false, jar);
+  }
+
+  private static synchronized void start(String args, Instrumentation inst, boolean attachedLate, File jarFile) {
+    if (started || StallwatchAgentOtelLink.hooksDefined()) {
       System.err.println("[stallwatch] already attached to this JVM; ignoring the second attach");
       return;
     }
     started = true;
     try {
-      File agentJar = new File(StallwatchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      File agentJar = jarFile != null ? jarFile
+          : new File(StallwatchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       ClassLoader agentLoader;
       try (JarFile jar = new JarFile(agentJar)) {
-        Path coreJar = unpack(jar, "stallwatch/core.jar", unpackDirectory(jar));
-        agentLoader =
-            new URLClassLoader("stallwatch", new URL[] {coreJar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        Path dir = unpackDirectory(jar);
+        Path coreJar = unpack(jar, "stallwatch/core.jar", dir);
+        URL[] classPath = {coreJar.toUri().toURL()};
+        if (StallwatchAgentOtelLink.joinable(jar.getManifest())) {
+          // Stallwatch's classes as compiled against the OpenTelemetry agent's API first; Byte Buddy from core.jar.
+          classPath = new URL[] {unpack(jar, "stallwatch/core-otel.jar", dir).toUri().toURL(), classPath[0]};
+        }
+        agentLoader = new URLClassLoader("stallwatch", classPath, ClassLoader.getPlatformClassLoader());
         defineHookClasses(jar, inst, agentLoader);
       }
       Class<?> startup = Class.forName(STARTUP_CLASS, true, agentLoader);
@@ -107,7 +128,7 @@ public final class StallwatchAgent {
   }
 
   /**
-   * A directory only this user can write, named after the embedded jar's checksum, so that repeated starts reuse the
+   * A directory only this user can write, named after the embedded jars' checksums, so that repeated starts reuse the
    * unpacked jars instead of writing megabytes each time. When no such directory can be had, a fresh temporary one is
    * used and removed at exit.
    */
@@ -116,8 +137,11 @@ public final class StallwatchAgent {
     if (core == null) {
       throw new IOException("the agent jar is incomplete (no stallwatch/core.jar)");
     }
+    // Both embedded cores are unpacked here, so the name covers both: one may change without the other's size.
+    ZipEntry coreOtel = jar.getEntry("stallwatch/core-otel.jar");
+    long checksum = core.getCrc() ^ (coreOtel == null ? 0 : Long.rotateLeft(coreOtel.getCrc(), 32));
     String name = "stallwatch-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
-        + Long.toHexString(core.getCrc());
+        + Long.toHexString(checksum);
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"), name);
     try {
       Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");

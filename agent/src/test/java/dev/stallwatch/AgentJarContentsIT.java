@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class AgentJarContentsIT {
   private static final String CORE = "stallwatch/core.jar";
   private static final String BOOTSTRAP = "stallwatch/bootstrap.jar";
+  /** Stallwatch's classes once more, linked against the OpenTelemetry Java agent's relocated API. */
+  private static final String CORE_OTEL = "stallwatch/core-otel.jar";
   /** The build relocates the hook package here, and every hook class is named Stallwatch*. */
   private static final Pattern HOOK_CLASS = Pattern.compile("java/util/concurrent/locks/Stallwatch[^/]*\\.class");
   private static final Pattern MULTI_RELEASE_PREFIX = Pattern.compile("META-INF/versions/[0-9]+/");
@@ -52,17 +54,40 @@ class AgentJarContentsIT {
   }
 
   @Test
-  void topLevelHoldsOnlyTheLauncherTheManifestAndTheTwoEmbeddedJars() {
+  void topLevelHoldsOnlyTheLauncherTheManifestAndTheThreeEmbeddedJars() {
     assertThat(launcher).as("Premain-Class").startsWith("dev.stallwatch.");
     String launcherPath = launcher.replace('.', '/');
     List<String> unexpected = topLevel.keySet().stream()
         .filter(name -> !name.startsWith("META-INF/"))
-        .filter(name -> !name.equals(CORE) && !name.equals(BOOTSTRAP))
-        .filter(name -> !name.equals(launcherPath + ".class") && !name.startsWith(launcherPath + "$"))
+        .filter(name -> !name.equals(CORE) && !name.equals(BOOTSTRAP) && !name.equals(CORE_OTEL))
+        .filter(name -> !(name.startsWith(launcherPath) && name.endsWith(".class")))
         .toList();
 
-    assertThat(unexpected).as("entries beside the launcher " + launcher).isEmpty();
-    assertThat(topLevel).containsKeys(launcherPath + ".class", CORE, BOOTSTRAP);
+    assertThat(unexpected).as("entries beside the launcher " + launcher + " and its " + launcher + "* helpers")
+        .isEmpty();
+    assertThat(topLevel).containsKeys(launcherPath + ".class", CORE, BOOTSTRAP, CORE_OTEL,
+        "META-INF/services/io.opentelemetry.javaagent.extension.AgentListener");
+  }
+
+  @Test
+  void coreOtelJarHoldsOnlyStallwatchClassesLinkedToTheOpenTelemetryAgentsApi() throws IOException {
+    Map<String, byte[]> coreOtel = entries(CORE_OTEL);
+    List<String> classes = coreOtel.keySet().stream().filter(name -> name.endsWith(".class")).toList();
+    String launcherPath = launcher.replace('.', '/');
+
+    assertThat(classes).as("stallwatch's own classes only: Byte Buddy comes from " + CORE)
+        .isNotEmpty().allMatch(name -> name.startsWith("dev/stallwatch/") && !name.startsWith("dev/stallwatch/shaded/")
+            && !name.startsWith("dev/stallwatch/bootstrap/") && !name.startsWith(launcherPath));
+    List<String> stillOnOwnApi = classes.stream()
+        .filter(name -> contains(coreOtel.get(name), "dev/stallwatch/shaded/io/opentelemetry/"))
+        .toList();
+    assertThat(stillOnOwnApi).as("classes still linked to stallwatch's relocated OpenTelemetry").isEmpty();
+    assertThat(classes).as("linked to the OpenTelemetry agent's API").anyMatch(name -> contains(coreOtel.get(name),
+        "io/opentelemetry/javaagent/shaded/io/opentelemetry/api/"));
+  }
+
+  private static boolean contains(byte[] classFile, String text) {
+    return new String(classFile, StandardCharsets.ISO_8859_1).contains(text);
   }
 
   @Test
@@ -91,7 +116,7 @@ class AgentJarContentsIT {
         .as("classes left outside dev/stallwatch/ (an un-relocated third party, or a hook class)").isEmpty();
     assertThat(classes.stream().filter(name -> name.startsWith("dev/stallwatch/bootstrap/")).toList())
         .as("hook classes, which belong in " + BOOTSTRAP).isEmpty();
-    assertThat(classes.stream().filter(name -> name.startsWith(launcherPath + ".") || name.startsWith(launcherPath + "$")))
+    assertThat(classes.stream().filter(name -> name.startsWith(launcherPath)))
         .as("the launcher, which the application's class loader loads from the top level").isEmpty();
     assertThat(classes).as("relocated third parties").anyMatch(name -> name.startsWith("dev/stallwatch/shaded/"));
   }

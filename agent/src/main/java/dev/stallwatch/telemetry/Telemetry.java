@@ -1,76 +1,53 @@
 package dev.stallwatch.telemetry;
 
-import dev.stallwatch.log.AgentLog;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-import io.opentelemetry.sdk.resources.Resource;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
- * The agent's own OpenTelemetry SDK, configured exactly as the SDK's autoconfigure module reads {@code otel.*} system
- * properties and {@code OTEL_*} environment variables. It is never registered as the global instance: the application
- * may have an OpenTelemetry of its own, and the two must not meet.
+ * Where every span, metric and log record of stallwatch goes: the tracer, meter and logger of one OpenTelemetry,
+ * which is either stallwatch's own SDK ({@link OwnSdk}) or the OpenTelemetry Java agent's ({@link
+ * OpenTelemetryAgent}). Features see only this; which of the two it is was settled by the launcher, which loaded
+ * the agent's classes either against the relocated API stallwatch carries or against the one the OpenTelemetry agent
+ * put into the boot class loader.
  */
 public final class Telemetry {
-  /** Defaults stallwatch chooses where the SDK's differ from the OpenTelemetry Java agent's; users override them. */
-  private static final Map<String, String> DEFAULTS = Map.of(
-      // The OpenTelemetry Java agent's default too: plain HTTP on 4318 works through more proxies than gRPC.
-      "otel.exporter.otlp.protocol", "http/protobuf");
-
-  private final OpenTelemetrySdk sdk;
   private final Tracer tracer;
   private final Meter meter;
   private final Logger logger;
+  private final LongConsumer shutdown;
+  private final boolean openTelemetryAgent;
 
-  private Telemetry(OpenTelemetrySdk sdk, String version) {
-    this.sdk = sdk;
-    OpenTelemetry otel = sdk;
+  Telemetry(OpenTelemetry otel, String version, LongConsumer shutdown, boolean openTelemetryAgent) {
     tracer = otel.getTracerProvider().tracerBuilder(TelemetryNames.INSTRUMENTATION_SCOPE)
         .setInstrumentationVersion(version).build();
     meter = otel.getMeterProvider().meterBuilder(TelemetryNames.INSTRUMENTATION_SCOPE)
         .setInstrumentationVersion(version).build();
     logger = otel.getLogsBridge().loggerBuilder(TelemetryNames.INSTRUMENTATION_SCOPE)
         .setInstrumentationVersion(version).build();
+    this.shutdown = shutdown;
+    this.openTelemetryAgent = openTelemetryAgent;
   }
 
   /**
-   * Builds the SDK from the {@code otel.*} settings.
+   * The OpenTelemetry Java agent's OpenTelemetry when stallwatch was loaded to join it, else stallwatch's own SDK
+   * built from the {@code otel.*} settings.
    *
-   * @param defaultServiceName used when neither {@code otel.service.name} nor a {@code service.name} resource
-   *     attribute is set
+   * @param defaultServiceName for the own SDK, used when neither {@code otel.service.name} nor a
+   *     {@code service.name} resource attribute is set
    */
   public static Telemetry start(String defaultServiceName, String version) {
-    ExportProblemLog.install();
-    OpenTelemetrySdk sdk;
-    try {
-      sdk = AutoConfiguredOpenTelemetrySdk.builder()
-          .addPropertiesSupplier(() -> DEFAULTS)
-          .addResourceCustomizer((resource, config) -> withServiceName(resource, defaultServiceName))
-          .disableShutdownHook()
-          .build()
-          .getOpenTelemetrySdk();
-    } catch (RuntimeException | LinkageError e) {
-      // The detectors do not need the SDK: they keep reporting on stderr and to the JSON Lines file.
-      AgentLog.line("OpenTelemetry export is off: the SDK could not start from the otel.* settings (" + e + ")"
-          + (ModuleLayer.boot().findModule("java.net.http").isEmpty() ? "; OTLP over http/protobuf needs the "
-              + "java.net.http module, which this JVM did not resolve (add --add-modules java.net.http, or set "
-              + "otel.exporter.otlp.protocol=grpc)" : ""));
-      sdk = OpenTelemetrySdk.builder().build();
+    if (OpenTelemetryAgent.joined()) {
+      return OpenTelemetryAgent.telemetry(version);
     }
-    return new Telemetry(sdk, version);
+    return OwnSdk.start(defaultServiceName, version);
   }
 
-  private static Resource withServiceName(Resource resource, String defaultServiceName) {
-    String current = resource.getAttribute(TelemetryNames.SERVICE_NAME);
-    if (current != null && !current.startsWith("unknown_service")) {
-      return resource;
-    }
-    return resource.merge(Resource.builder().put(TelemetryNames.SERVICE_NAME, defaultServiceName).build());
+  /** True when this is the OpenTelemetry Java agent's OpenTelemetry, not stallwatch's own SDK. */
+  public boolean isOpenTelemetryAgent() {
+    return openTelemetryAgent;
   }
 
   public Tracer tracer() {
@@ -85,8 +62,11 @@ public final class Telemetry {
     return logger;
   }
 
-  /** Flushes what is buffered and stops the exporters, waiting at most {@code seconds}. */
+  /**
+   * Flushes what is buffered and stops the exporters, waiting at most {@code seconds}; the OpenTelemetry agent's SDK
+   * is that agent's to flush and stop, at its own shutdown.
+   */
   public void shutdown(long seconds) {
-    sdk.shutdown().join(seconds, TimeUnit.SECONDS);
+    shutdown.accept(seconds);
   }
 }

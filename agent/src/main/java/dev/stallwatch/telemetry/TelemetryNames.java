@@ -80,6 +80,19 @@ public final class TelemetryNames {
   public static final AttributeKey<Long> WEBSOCKET_MESSAGE_SIZE = AttributeKey.longKey("websocket.message.size");
   public static final AttributeKey<Long> WEBSOCKET_CLOSE_CODE = AttributeKey.longKey("websocket.close.code");
   public static final AttributeKey<String> WEBSOCKET_CLOSE_REASON = AttributeKey.stringKey("websocket.close.reason");
+  // Semantic-convention names every WebSocket span carries too (docs/telemetry.md, "Semantic conventions"):
+  // network.protocol.name on all; on a message span the messaging conventions' consumer names, with "websocket" as
+  // messaging.system (the first option of the open WebSocket proposal) and network.io.direction "receive".
+  public static final String WEBSOCKET_PROTOCOL = "websocket";
+  public static final AttributeKey<String> NETWORK_PROTOCOL_NAME = AttributeKey.stringKey("network.protocol.name");
+  public static final AttributeKey<String> NETWORK_IO_DIRECTION = AttributeKey.stringKey("network.io.direction");
+  public static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
+  public static final AttributeKey<String> MESSAGING_OPERATION_TYPE =
+      AttributeKey.stringKey("messaging.operation.type");
+  public static final AttributeKey<String> MESSAGING_DESTINATION_NAME =
+      AttributeKey.stringKey("messaging.destination.name");
+  public static final AttributeKey<String> MESSAGING_DESTINATION_TEMPLATE =
+      AttributeKey.stringKey("messaging.destination.template");
 
   private TelemetryNames() {}
 

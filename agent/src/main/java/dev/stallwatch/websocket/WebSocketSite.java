@@ -2,6 +2,7 @@ package dev.stallwatch.websocket;
 
 import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,14 +41,33 @@ final class WebSocketSite {
     spanName = TelemetryNames.webSocketSpanName(method.event().wireName, endpoint);
     // An inbound message is consumed (on the server and on the client alike); the lifecycle callbacks are internal.
     spanKind = method.event() == HandlerEvent.MESSAGE ? SpanKind.CONSUMER : SpanKind.INTERNAL;
-    spanAttributes = Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint,
+    spanAttributes = withSemanticConventions(Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint,
         TelemetryNames.WEBSOCKET_EVENT, method.event().wireName,
-        TelemetryNames.CODE_FUNCTION_NAME, qualifiedName, TelemetryNames.OPERATION_KIND, WebSockets.KIND);
+        TelemetryNames.CODE_FUNCTION_NAME, qualifiedName, TelemetryNames.OPERATION_KIND, WebSockets.KIND),
+        endpoint, method.event() == HandlerEvent.MESSAGE);
     endpointAttributes = Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint);
     messageAttributes = new MessageAttributes(endpointAttributes, TelemetryNames.WEBSOCKET_MESSAGE_TYPE);
     handlerAttributes = Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint,
         TelemetryNames.WEBSOCKET_EVENT, method.event().wireName);
     details = Map.of("endpoint", endpoint, "event", method.event().wireName);
+  }
+
+  /**
+   * The names the OpenTelemetry semantic conventions have for what a WebSocket span already says: the protocol on
+   * every span, and on a message span the messaging conventions' consumer names (the endpoint is a destination
+   * template when it is a path template, a destination name otherwise).
+   */
+  private static Attributes withSemanticConventions(Attributes own, String endpoint, boolean message) {
+    AttributesBuilder builder = own.toBuilder()
+        .put(TelemetryNames.NETWORK_PROTOCOL_NAME, TelemetryNames.WEBSOCKET_PROTOCOL);
+    if (message) {
+      builder.put(TelemetryNames.MESSAGING_SYSTEM, TelemetryNames.WEBSOCKET_PROTOCOL)
+          .put(TelemetryNames.MESSAGING_OPERATION_TYPE, "process")
+          .put(TelemetryNames.NETWORK_IO_DIRECTION, "receive")
+          .put(endpoint.contains("{") ? TelemetryNames.MESSAGING_DESTINATION_TEMPLATE
+              : TelemetryNames.MESSAGING_DESTINATION_NAME, endpoint);
+    }
+    return builder.build();
   }
 
   /** {@link #handlerAttributes} with the failure's {@code error.type}, built once per exception class. */

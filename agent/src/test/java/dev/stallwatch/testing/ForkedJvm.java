@@ -25,6 +25,8 @@ public final class ForkedJvm {
   private final Map<String, String> properties = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final List<String> jvmOptions = new ArrayList<>();
+  /** Options before stallwatch's {@code -javaagent}: another agent that must start first. */
+  private final List<String> leadingJvmOptions = new ArrayList<>();
   private final List<Path> classpath = new ArrayList<>();
   private boolean agent = true;
   private String agentArguments;
@@ -91,6 +93,24 @@ public final class ForkedJvm {
     return this;
   }
 
+  /** A JVM option placed before stallwatch's {@code -javaagent} (say, an agent whose premain must run first). */
+  public ForkedJvm jvmOptionBeforeAgent(String option) {
+    leadingJvmOptions.add(option);
+    return this;
+  }
+
+  /**
+   * The real OpenTelemetry Java agent (the build copies it from Maven Central), whose {@code -javaagent} option is
+   * {@code "-javaagent:" + openTelemetryAgentJar()}.
+   */
+  public static Path openTelemetryAgentJar() {
+    Path jar = Paths.get(requiredProperty("stallwatch.test.otelAgentJar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: the forked-JVM tests run after `pre-integration-test`");
+    }
+    return jar;
+  }
+
   public ForkedJvm classpath(Path entry) {
     classpath.add(entry);
     return this;
@@ -123,8 +143,11 @@ public final class ForkedJvm {
     List<String> command = new ArrayList<>();
     command.add(jdk.java().toString());
     Path detections = null;
+    command.addAll(leadingJvmOptions);
     if (agent) {
       command.add("-javaagent:" + agentJar() + (agentArguments == null ? "" : "=" + agentArguments));
+    }
+    if (agent || properties.containsKey("otel.javaagent.extensions")) {
       if (detectionsFile && !properties.containsKey("stallwatch.detections.file")) {
         detections = Files.createTempFile("stallwatch-detections-", ".jsonl");
         Files.delete(detections);
