@@ -21,4 +21,13 @@ public interface StallwatchWebSocketListener {
 
   /** The application is about to send {@code message} (a String, ByteBuffer, object or Spring message). */
   void sent(Object message);
+
+  /**
+   * The container is about to tell the endpoint that a session opened, closed or failed ({@code kind}: see
+   * {@link StallwatchWebSockets#lifecycle}); returns a token for {@link #end}, or null.
+   */
+  Object lifecycle(int kind, Object self, Object first, Object second);
+
+  /** The application opened a streamed message ({@code text} for a writer, else a binary stream). */
+  void sentStream(boolean text);
 }

@@ -28,6 +28,24 @@ public final class StallwatchWebSockets {
     }
   }
 
+  /**
+   * Inlined into the container's side of a session's lifecycle (an {@code Endpoint.onOpen/onClose/onError} as the
+   * container calls it, Jetty's frame handler): {@code kind} is a constant naming the event and the hook's shape,
+   * {@code self} the hooked object and {@code first}, {@code second} its two arguments. The token goes to {@link #end}.
+   */
+  public static Object lifecycle(int kind, Object self, Object first, Object second) {
+    StallwatchWebSocketListener current = listener;
+    if (current == null) {
+      return null;
+    }
+    try {
+      return current.lifecycle(kind, self, first, second);
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
+      return null;
+    }
+  }
+
   public static void end(Object token, Throwable thrown, Object returned) {
     if (token == null) {
       return;
@@ -55,6 +73,23 @@ public final class StallwatchWebSockets {
     }
     try {
       current.sent(message);
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
+      // never disturb the application
+    }
+  }
+
+  /**
+   * Called where the application opens a streamed send ({@code RemoteEndpoint.Basic.getSendWriter()} for text,
+   * {@code getSendStream()} for binary): one message whose size is not known.
+   */
+  public static void sentStream(boolean text) {
+    StallwatchWebSocketListener current = listener;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.sentStream(text);
     } catch (Throwable t) {
       StallwatchHealth.swallowed(t);
       // never disturb the application

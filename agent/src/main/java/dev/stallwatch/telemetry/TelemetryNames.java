@@ -80,6 +80,10 @@ public final class TelemetryNames {
   public static final AttributeKey<Long> WEBSOCKET_MESSAGE_SIZE = AttributeKey.longKey("websocket.message.size");
   public static final AttributeKey<Long> WEBSOCKET_CLOSE_CODE = AttributeKey.longKey("websocket.close.code");
   public static final AttributeKey<String> WEBSOCKET_CLOSE_REASON = AttributeKey.stringKey("websocket.close.reason");
+  /** On an error callback's span: the error only said that the peer went away (EOF, reset), not a failure. */
+  public static final AttributeKey<Boolean> WEBSOCKET_PEER_GONE = AttributeKey.booleanKey("websocket.peer_gone");
+  /** On a message span: how many partial frames the application's handler was handed for the message. */
+  public static final AttributeKey<Long> WEBSOCKET_MESSAGE_PARTS = AttributeKey.longKey("websocket.message.parts");
 
   private TelemetryNames() {}
 

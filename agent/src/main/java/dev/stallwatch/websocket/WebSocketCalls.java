@@ -47,6 +47,11 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private final LongCounter handlerErrors;
   private final LongCounter sentMessages;
   private final LongHistogram sentSizes;
+  private final OpenSessions sessions = new OpenSessions();
+  /** A handler's failure on this thread not yet tied to its session (see {@link #placeFailure}). */
+  private final ThreadLocal<HandlerErrors.Failure> unplaced = new ThreadLocal<>();
+  private static final long PLACE_WITHIN_NANOS = 1_000_000_000L;
+  private static final HandlerEvent[] EVENTS = HandlerEvent.values();
   /** The endpoint of messages sent outside any handler call (from an application thread of its own). */
   static final String OUTSIDE_HANDLERS = "(outside handlers)";
   /** Per handler event: whether an operation is a running handler call of that event (one predicate, no capture). */
@@ -102,14 +107,8 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     thread.busy(true);
     try {
       Context parent = Context.current();
-      // Attributes go on the started span, and only when it records: a span the sampler dropped costs no attribute
-      // map. Samplers decide on the name (which holds the event and endpoint), kind and parent.
-      Span span = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind).startSpan();
+      Span span = start(site, parent);
       boolean recording = span.isRecording();
-      if (recording) {
-        span.setAllAttributes(site.spanAttributes);
-        span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
-      }
       switch (method.event()) {
         case OPEN -> {
           activeSessions.add(1, site.endpointAttributes);
@@ -132,40 +131,169 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
           }
         }
         case CLOSE -> {
-          Object reason = site.argument(arguments, method.close());
-          int closeCode = WebSocketObjects.closeCode(reason);
           activeSessions.add(-1, site.endpointAttributes);
-          closedSessions.add(1, site.closedAttributes(closeCode));
-          if (recording) {
-            if (closeCode >= 0) {
-              span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) closeCode);
-            }
-            String phrase = WebSocketObjects.closeReason(reason);
-            if (phrase != null) {
-              span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_REASON, phrase);
-            }
-            if (isErrorClose(closeCode)) {
-              span.setStatus(StatusCode.ERROR, closeCode == INTERNAL_ERROR ? "closed with 1011 (internal error)"
-                  : "closed with " + closeCode);
-            }
-          }
+          closed(site, span, site.argument(arguments, method.close()), null, false);
         }
         case ERROR -> {
           if (site.argument(arguments, method.error()) instanceof Throwable t) {
-            failed(site, span, rootCause(t), false);
+            handed(site, span, t, null);
           }
         }
       }
-      Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos, span,
-          site.details);
-      // Left open on purpose: the span stays current while the handler runs, and end() closes the scope it finds here.
-      @SuppressWarnings("MustBeClosedChecker")
-      Scope scope = parent.with(span).makeCurrent();
-      op.attach(scope);
-      return op;
+      return track(thread, site, span, parent);
     } finally {
       thread.busy(false);
     }
+  }
+
+  /**
+   * The container tells the endpoint that a session opened, closed or failed ({@link LifecycleHooks}): the session
+   * is counted from here, whatever handler methods the endpoint declares, and named once at its opening.
+   */
+  @Override
+  public Object lifecycle(int kind, Object self, Object first, Object second) {
+    boolean jetty = kind >= LifecycleHooks.JETTY;
+    HandlerEvent event = EVENTS[kind & 3];
+    Object key = jetty ? self : first;
+    Object argument = jetty ? first : second;
+    if (key == null || event == HandlerEvent.MESSAGE) {
+      return null;
+    }
+    InFlightOperations.PerThread thread = operations.currentThread();
+    if (thread.busy() || thread.anyRunning(SAME_EVENT.get(event.ordinal()))) {
+      return null; // the same event seen from an outer hook already (Jetty's frame handler around an Endpoint)
+    }
+    thread.busy(true);
+    try {
+      OpenSessions.Session session;
+      switch (event) {
+        case OPEN -> {
+          session = sessions.opened(key, sites.containerSide(ApplicationEndpoints.name(self)));
+          if (session == null) {
+            return null;
+          }
+        }
+        case CLOSE -> session = sessions.closed(key);
+        default -> session = sessions.get(key);
+      }
+      if (session == null) {
+        return null; // its opening was not seen (or its close already was): nothing to balance, nothing to name
+      }
+      WebSocketSite site = session.sites[event.ordinal()];
+      HandlerErrors.Failure unplacedFailure = placeFailure(session);
+      Context parent = Context.current();
+      Span span = start(site, parent);
+      switch (event) {
+        case OPEN -> {
+          if (session.counted) {
+            activeSessions.add(1, site.endpointAttributes);
+          }
+          openedSessions.add(1, site.endpointAttributes);
+        }
+        case CLOSE -> {
+          if (session.counted) {
+            activeSessions.add(-1, site.endpointAttributes);
+          }
+          boolean fromErrorCallback = thread.anyRunning(SAME_EVENT.get(HandlerEvent.ERROR.ordinal()));
+          closed(site, span, argument, session, fromErrorCallback);
+        }
+        default -> {
+          if (argument instanceof Throwable t) {
+            if (unplacedFailure != null && unplacedFailure.error == rootCause(t)) {
+              recordOnSpan(span, unplacedFailure.error); // the handler's own failure, already queued
+              handlerErrors.add(1, site.errorAttributes(unplacedFailure.error.getClass()));
+            } else {
+              handed(site, span, t, session);
+            }
+          }
+        }
+      }
+      return track(thread, site, span, parent);
+    } finally {
+      thread.busy(false);
+    }
+  }
+
+  /**
+   * Ties the last failure of a handler on this thread, if any and recent, to the session the container now names
+   * (containers call the error callback, or close the session, on the thread whose handler failed).
+   */
+  private HandlerErrors.Failure placeFailure(OpenSessions.Session session) {
+    HandlerErrors.Failure failure = unplaced.get();
+    if (failure == null) {
+      return null;
+    }
+    unplaced.remove();
+    if (System.nanoTime() - failure.startNanos > PLACE_WITHIN_NANOS) {
+      return null;
+    }
+    if (failure.session == null) {
+      failure.session = session;
+    }
+    return failure;
+  }
+
+  /**
+   * A span started for a handler call. Attributes go on the started span, and only when it records: a span the
+   * sampler dropped costs no attribute map. Samplers decide on the name (which holds the event and endpoint), kind
+   * and parent.
+   */
+  private Span start(WebSocketSite site, Context parent) {
+    Span span = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind).startSpan();
+    if (span.isRecording()) {
+      span.setAllAttributes(site.spanAttributes);
+      span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
+    }
+    return span;
+  }
+
+  private Operation track(InFlightOperations.PerThread thread, WebSocketSite site, Span span, Context parent) {
+    Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos, span,
+        site.details);
+    // Left open on purpose: the span stays current while the handler runs, and end() closes the scope it finds here.
+    @SuppressWarnings("MustBeClosedChecker")
+    Scope scope = parent.with(span).makeCurrent();
+    op.attach(scope);
+    return op;
+  }
+
+  /** A close: counted by its code, which goes on the span with its reason, and remembered on the session. */
+  private void closed(WebSocketSite site, Span span, Object reason, OpenSessions.Session session,
+      boolean fromErrorCallback) {
+    int closeCode = WebSocketObjects.closeCode(reason);
+    closedSessions.add(1, site.closedAttributes(closeCode));
+    String phrase = WebSocketObjects.closeReason(reason);
+    if (session != null) {
+      session.closed(closeCode, phrase, fromErrorCallback);
+    }
+    if (span.isRecording()) {
+      if (closeCode >= 0) {
+        span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) closeCode);
+      }
+      if (phrase != null) {
+        span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_REASON, phrase);
+      }
+      if (isErrorClose(closeCode)) {
+        span.setStatus(StatusCode.ERROR, closeCode == INTERNAL_ERROR ? "closed with 1011 (internal error)"
+            : "closed with " + closeCode);
+      }
+    }
+  }
+
+  /**
+   * An error handed to an error callback: a peer going away is counted and put on the span, without an error
+   * status or a detection (its session ends in 1006, on the close span); anything else is a failure.
+   */
+  private void handed(WebSocketSite site, Span span, Throwable error, OpenSessions.Session session) {
+    if (PeerGone.is(error)) {
+      handlerErrors.add(1, site.errorAttributes(error.getClass()));
+      if (span.isRecording()) {
+        span.setAttribute(TelemetryNames.ERROR_TYPE, error.getClass().getName());
+        span.setAttribute(TelemetryNames.WEBSOCKET_PEER_GONE, true);
+      }
+      return;
+    }
+    failed(site, span, rootCause(error), false, session);
   }
 
   @Override
@@ -184,7 +312,10 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       Span span = op.span();
       Attributes attributes = site.handlerAttributes;
       if (thrown != null) {
-        failed(site, span, thrown, true);
+        HandlerErrors.Failure failure = failed(site, span, thrown, true, null);
+        if (failure != null && site.applicationMethod) {
+          unplaced.set(failure); // the container's error callback or close on this thread will name its session
+        }
         attributes = site.errorAttributes(thrown.getClass());
       }
       if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE) {
@@ -213,6 +344,18 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     }
   }
 
+  @Override
+  public void sentStream(boolean text) {
+    InFlightOperations.PerThread thread = operations.currentThread();
+    if (thread.busy()) {
+      return;
+    }
+    Operation handler = thread.innermost(op -> op.key() instanceof WebSocketSite);
+    MessageAttributes endpoint = handler != null ? ((WebSocketSite) handler.key()).messageAttributes
+        : OUTSIDE_HANDLERS_MESSAGES;
+    sentMessages.add(1, endpoint.of(text ? "text" : "binary")); // its size is not known when it is opened
+  }
+
   private void countSent(MessageAttributes endpoint, Object message) {
     long size = WebSocketObjects.size(message);
     Attributes attributes = endpoint.of(WebSocketObjects.type(message, null));
@@ -224,10 +367,11 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
 
   /**
    * A close that ended the session because something went wrong: any code but normal closure (1000), going away
-   * (1001) and no status given (1005). 1011 is the usual one, from a handler that threw.
+   * (1001), no status given (1005) and abnormal closure (1006: the peer dropped the connection, as a closed browser
+   * tab does; counted by its code, not an error of the service). 1011 is the usual one, from a handler that threw.
    */
   static boolean isErrorClose(int code) {
-    return code > 0 && code != 1000 && code != 1001 && code != 1005;
+    return code > 0 && code != 1000 && code != 1001 && code != 1005 && code != 1006;
   }
 
   /**
@@ -243,13 +387,18 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     return root;
   }
 
-  private void failed(WebSocketSite site, Span span, Throwable error, boolean thrownByHandler) {
+  private HandlerErrors.Failure failed(WebSocketSite site, Span span, Throwable error, boolean thrownByHandler,
+      OpenSessions.Session session) {
+    recordOnSpan(span, error);
+    handlerErrors.add(1, site.errorAttributes(error.getClass()));
+    return errors.failed(site, error, thrownByHandler, span, session);
+  }
+
+  private static void recordOnSpan(Span span, Throwable error) {
     if (span.isRecording()) {
       span.recordException(error);
       span.setStatus(StatusCode.ERROR, error.getClass().getName());
       span.setAttribute(TelemetryNames.ERROR_TYPE, error.getClass().getName());
     }
-    handlerErrors.add(1, site.errorAttributes(error.getClass()));
-    errors.failed(site, error, thrownByHandler, span);
   }
 }
