@@ -64,7 +64,6 @@ final class WebSocketTransformer implements ClassFileTransformer {
       ProtectionDomain protectionDomain, byte[] bytes) {
     if (loader == null || loader == agentLoader || className == null
         || StallwatchPlatformClasses.isPlatformInternalName(className)
-        || isContainer(className)
         || !(ClassBytes.contains(bytes, API_PACKAGE) || ClassBytes.contains(bytes, SPRING_PACKAGE))) {
       return null;
     }
