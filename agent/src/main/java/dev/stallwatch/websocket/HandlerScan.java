@@ -202,6 +202,7 @@ final class HandlerScan extends ClassVisitor {
     int message = -1;
     int close = -1;
     int error = -1;
+    int last = -1;
     String messageType = null;
     for (int i = 0; i < parameters.length; i++) {
       String type = parameters[i].getDescriptor();
@@ -209,6 +210,8 @@ final class HandlerScan extends ClassVisitor {
         session = session < 0 ? i : session;
       } else if (WebSocketTypes.CLOSE_REASONS.contains(type)) {
         close = i;
+      } else if (event == HandlerEvent.MESSAGE && type.equals("Z") && last < 0 && !c.pathParams.contains(i)) {
+        last = i;
       } else if (event == HandlerEvent.ERROR && type.equals("Ljava/lang/Throwable;")) {
         error = i;
       } else if (event == HandlerEvent.MESSAGE && message < 0 && !c.pathParams.contains(i)
@@ -217,7 +220,7 @@ final class HandlerScan extends ClassVisitor {
         messageType = WebSocketTypes.messageType(type);
       }
     }
-    return new HandlerMethod(c.name, c.descriptor, event, session, message, close, error, messageType);
+    return new HandlerMethod(c.name, c.descriptor, event, session, message, close, error, messageType, last);
   }
 
   private static final class Candidate {

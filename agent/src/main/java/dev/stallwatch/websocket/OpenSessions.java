@@ -12,7 +12,7 @@ final class OpenSessions {
   /** Past this many, new sessions are still counted but not remembered (a container that never says close). */
   private static final int MAX_TRACKED = 200_000;
 
-  private final Map<Key, Session> open = new ConcurrentHashMap<>();
+  private final Map<IdentityKey, Session> open = new ConcurrentHashMap<>();
 
   /** The session opened now, or null when it was already open (a second hook of the same open) or too many are. */
   Session opened(Object containerSession, WebSocketSite[] sites) {
@@ -20,16 +20,16 @@ final class OpenSessions {
       return new Session(sites, false);
     }
     Session session = new Session(sites, true);
-    return open.putIfAbsent(new Key(containerSession), session) == null ? session : null;
+    return open.putIfAbsent(new IdentityKey(containerSession), session) == null ? session : null;
   }
 
   Session get(Object containerSession) {
-    return open.get(new Key(containerSession));
+    return open.get(new IdentityKey(containerSession));
   }
 
   /** The session that closed now, or null when its opening was not seen (or its close already was). */
   Session closed(Object containerSession) {
-    return open.remove(new Key(containerSession));
+    return open.remove(new IdentityKey(containerSession));
   }
 
   /** One session as stallwatch saw it. */
@@ -68,19 +68,6 @@ final class OpenSessions {
 
     boolean closedByErrorCallback() {
       return closedByErrorCallback;
-    }
-  }
-
-  /** The container's session by identity: its equals, if any, is not ours to call. */
-  private record Key(Object session) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Key key && key.session == session;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(session);
     }
   }
 }

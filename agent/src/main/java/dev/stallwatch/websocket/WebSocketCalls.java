@@ -48,6 +48,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private final LongCounter sentMessages;
   private final LongHistogram sentSizes;
   private final OpenSessions sessions = new OpenSessions();
+  private final PartialMessages partials = new PartialMessages();
   /** A handler's failure on this thread not yet tied to its session (see {@link #placeFailure}). */
   private final ThreadLocal<HandlerErrors.Failure> unplaced = new ThreadLocal<>();
   private static final long PLACE_WITHIN_NANOS = 1_000_000_000L;
@@ -94,11 +95,33 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   }
 
   @Override
-  public Object begin(int siteId, Object[] arguments) {
+  public Object begin(int siteId, Object self, Object[] arguments) {
     WebSocketSite site = sites.get(siteId);
-    if (site == null) {
-      return null;
+    return site == null ? null : begin(site, self, arguments);
+  }
+
+  /**
+   * A message handed to a handler whose class is not instrumented (a lambda), seen at the container's call: named
+   * for the class it is written in, as a nested handler class is.
+   */
+  @Override
+  public Object received(Object handler, Object message, boolean partial, boolean last) {
+    WebSocketSite[] endpointSites = sites.containerSide(lambdaEndpoint(handler.getClass().getName()));
+    WebSocketSite site = endpointSites[partial ? WebSocketSites.PARTIAL_MESSAGE : HandlerEvent.MESSAGE.ordinal()];
+    return begin(site, handler, partial ? new Object[] {message, last} : new Object[] {message});
+  }
+
+  /** {@code com.acme.ChatEndpoint} for {@code com.acme.ChatEndpoint$$Lambda/0x...} (or {@code $$Lambda$17/0x...}). */
+  static String lambdaEndpoint(String hiddenClassName) {
+    int lambda = hiddenClassName.indexOf("$$Lambda");
+    if (lambda > 0) {
+      return hiddenClassName.substring(0, lambda);
     }
+    int slash = hiddenClassName.indexOf('/');
+    return slash > 0 ? hiddenClassName.substring(0, slash) : hiddenClassName;
+  }
+
+  private Object begin(WebSocketSite site, Object self, Object[] arguments) {
     HandlerMethod method = site.method;
     InFlightOperations.PerThread thread = operations.currentThread();
     if (thread.busy() || thread.anyRunning(SAME_EVENT.get(method.event().ordinal()))) {
@@ -106,6 +129,9 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     }
     thread.busy(true);
     try {
+      if (method.partial() && self != null) {
+        return beginPart(thread, site, self, arguments);
+      }
       Context parent = Context.current();
       Span span = start(site, parent);
       boolean recording = span.isRecording();
@@ -146,6 +172,56 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     }
   }
 
+  /** A part of a message: the message's span is started by its first part and ended by its last. */
+  private Object beginPart(InFlightOperations.PerThread thread, WebSocketSite site, Object self,
+      Object[] arguments) {
+    HandlerMethod method = site.method;
+    boolean last = site.argument(arguments, method.last()) instanceof Boolean flag && flag;
+    Object part = site.argument(arguments, method.message());
+    Context parent = Context.current();
+    PartialMessages.Message message = partials.current(self);
+    if (message == null) {
+      Span span = start(site, parent);
+      String type = WebSocketObjects.type(part, method.messageType());
+      receivedMessages.add(1, site.messageAttributes.of(type));
+      if (span.isRecording()) {
+        span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_TYPE, type);
+      }
+      message = new PartialMessages.Message(span, type);
+      if (!last) {
+        partials.started(self, message);
+      }
+    }
+    message.parts++;
+    long size = WebSocketObjects.size(part);
+    if (size >= 0) {
+      message.size += size;
+    } else {
+      message.sizeKnown = false;
+    }
+    Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos,
+        message.span, site.details);
+    @SuppressWarnings("MustBeClosedChecker") // closed by end(), as for a whole message
+    Scope scope = parent.with(message.span).makeCurrent();
+    op.attach(new PartialMessages.Part(scope, message, last));
+    return op;
+  }
+
+  /** The last part was handled (or the handler threw): the message's span ends, with its size and parts. */
+  private void finishMessage(WebSocketSite site, PartialMessages.Message message) {
+    partials.finished(message);
+    if (message.sizeKnown) {
+      receivedSizes.record(message.size, site.messageAttributes.of(message.type));
+    }
+    if (message.span.isRecording()) {
+      if (message.sizeKnown) {
+        message.span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_SIZE, message.size);
+      }
+      message.span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_PARTS, message.parts);
+    }
+    message.span.end();
+  }
+
   /**
    * The container tells the endpoint that a session opened, closed or failed ({@link LifecycleHooks}): the session
    * is counted from here, whatever handler methods the endpoint declares, and named once at its opening.
@@ -165,21 +241,24 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     }
     thread.busy(true);
     try {
-      OpenSessions.Session session;
-      switch (event) {
-        case OPEN -> {
-          session = sessions.opened(key, sites.containerSide(ApplicationEndpoints.name(self)));
-          if (session == null) {
-            return null;
-          }
+      OpenSessions.Session session = switch (event) {
+        case OPEN -> sessions.opened(key, sites.containerSide(ApplicationEndpoints.name(self)));
+        case CLOSE -> sessions.closed(key);
+        default -> sessions.get(key);
+      };
+      WebSocketSite site;
+      if (session != null) {
+        site = session.sites[event.ordinal()];
+      } else {
+        // A second open or close of a session (or one whose opening was not seen): nothing to count, but the
+        // application's own callback inside must not count it either. An error after the close (Tomcat hands the
+        // closed channel to onError) is still traced, as the error it is.
+        site = sites.containerSide(ApplicationEndpoints.name(self))[event.ordinal()];
+        if (event != HandlerEvent.ERROR) {
+          return operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos,
+              Span.getInvalid(), site.details);
         }
-        case CLOSE -> session = sessions.closed(key);
-        default -> session = sessions.get(key);
       }
-      if (session == null) {
-        return null; // its opening was not seen (or its close already was): nothing to balance, nothing to name
-      }
-      WebSocketSite site = session.sites[event.ordinal()];
       HandlerErrors.Failure unplacedFailure = placeFailure(session);
       Context parent = Context.current();
       Span span = start(site, parent);
@@ -305,11 +384,16 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     InFlightOperations.PerThread thread = op.owner(); // begun on this thread: no second thread-local lookup
     thread.busy(true);
     try {
-      if (op.attachment() instanceof Scope scope) {
+      PartialMessages.Part part = op.attachment() instanceof PartialMessages.Part p ? p : null;
+      if ((part != null ? part.scope() : op.attachment()) instanceof Scope scope) {
         scope.close();
       }
       WebSocketSite site = (WebSocketSite) op.key();
       Span span = op.span();
+      if (span == Span.getInvalid()) { // only kept the application's callback inside from counting again
+        operations.end(op, now);
+        return;
+      }
       Attributes attributes = site.handlerAttributes;
       if (thrown != null) {
         HandlerErrors.Failure failure = failed(site, span, thrown, true, null);
@@ -318,11 +402,16 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
         }
         attributes = site.errorAttributes(thrown.getClass());
       }
-      if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE) {
+      if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE
+          && (part == null || part.last())) {
         countSent(site.messageAttributes, returned); // the container sends it as the reply
       }
       operations.end(op, now);
-      span.end();
+      if (part == null) {
+        span.end();
+      } else if (part.last() || thrown != null) {
+        finishMessage(site, part.message());
+      }
       durations.record((now - op.startNanos()) / 1e9, attributes);
     } finally {
       thread.busy(false);

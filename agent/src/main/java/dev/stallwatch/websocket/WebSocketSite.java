@@ -41,9 +41,10 @@ final class WebSocketSite {
    * A session's open, close or error as the container tells the endpoint ({@link LifecycleHooks}): no handler method
    * of the application's is named, as the endpoint may declare none.
    */
-  static WebSocketSite containerSide(String endpoint, HandlerEvent event, long thresholdNanos) {
+  static WebSocketSite containerSide(String endpoint, HandlerEvent event, boolean partial, long thresholdNanos) {
+    boolean message = event == HandlerEvent.MESSAGE;
     HandlerMethod method = new HandlerMethod("on" + Character.toUpperCase(event.wireName.charAt(0))
-        + event.wireName.substring(1), "", event, 0, -1, -1, -1, null);
+        + event.wireName.substring(1), "", event, -1, message ? 0 : -1, -1, -1, null, partial ? 1 : -1);
     return new WebSocketSite("the container's " + event.wireName + " of " + endpoint, endpoint, method,
         thresholdNanos, false);
   }

@@ -19,16 +19,23 @@ final class WebSocketSites {
         () -> new WebSocketSite(className, endpoint, method, thresholdNanos));
   }
 
-  /** The container-side open, close and error sites of an endpoint (indexed by {@link HandlerEvent}), made once. */
+  /** Where {@link #containerSide} keeps the site of a message handed over in parts. */
+  static final int PARTIAL_MESSAGE = 4;
+
+  /**
+   * The container-side open, message, close and error sites of an endpoint (indexed by {@link HandlerEvent}; the
+   * message sites are for handlers that cannot be instrumented, lambdas, whole and in parts), made once.
+   */
   WebSocketSite[] containerSide(String endpoint) {
     WebSocketSite[] cached = containerSide.get(endpoint);
     if (cached != null) {
       return cached;
     }
-    WebSocketSite[] made = new WebSocketSite[HandlerEvent.values().length];
+    WebSocketSite[] made = new WebSocketSite[PARTIAL_MESSAGE + 1];
     for (HandlerEvent event : HandlerEvent.values()) {
-      made[event.ordinal()] = WebSocketSite.containerSide(endpoint, event, thresholdNanos);
+      made[event.ordinal()] = WebSocketSite.containerSide(endpoint, event, false, thresholdNanos);
     }
+    made[PARTIAL_MESSAGE] = WebSocketSite.containerSide(endpoint, HandlerEvent.MESSAGE, true, thresholdNanos);
     WebSocketSite[] raced = containerSide.putIfAbsent(endpoint, made);
     return raced != null ? raced : made;
   }

@@ -73,8 +73,11 @@ final class WebSocketTransformer implements ClassFileTransformer {
               interfaces));
       String name = className.replace('/', '.');
       if (isContainer(className)) {
-        // The containers' own handlers call the application's: only their side of the lifecycle is hooked.
-        return lifecycle.isEmpty() ? null : weave(name, bytes, loader, Map.of(), lifecycle);
+        // The containers' own handlers call the application's: only their side of the lifecycle is hooked, and their
+        // calls of message handlers, for the handlers that cannot be instrumented.
+        byte[] delivering = deliverMessages(bytes);
+        byte[] containerBytes = delivering != null ? delivering : bytes;
+        return lifecycle.isEmpty() ? delivering : weave(name, containerBytes, loader, Map.of(), lifecycle);
       }
       byte[] counted = countSends(bytes);
       HandlerScan.Result handlers = HandlerScan.scan(bytes, (superName, interfaces) -> supertypes.of(loader,
@@ -110,6 +113,15 @@ final class WebSocketTransformer implements ClassFileTransformer {
     SendCallSites sends = new SendCallSites(writer);
     reader.accept(sends, 0);
     return sends.changed ? writer.toByteArray() : null;
+  }
+
+  /** The container class with its calls of message handlers rewritten ({@link ReceiveCallSites}), or null. */
+  private static byte[] deliverMessages(byte[] bytes) {
+    ClassReader reader = new ClassReader(bytes);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    ReceiveCallSites receives = new ReceiveCallSites(writer);
+    reader.accept(receives, 0);
+    return receives.changed ? writer.toByteArray() : null;
   }
 
   private static boolean isContainer(String className) {
