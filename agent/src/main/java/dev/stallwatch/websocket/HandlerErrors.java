@@ -84,8 +84,13 @@ final class HandlerErrors implements Runnable {
   private static Detection describe(Failure f, OpenSessions.Session session, long suppressed) {
     WebSocketSite site = f.site;
     String type = f.error.getClass().getName();
-    StringBuilder message = new StringBuilder("WebSocket ").append(site.method.event().wireName).append(" handler ")
-        .append(site.qualifiedName).append(" for ").append(site.endpoint)
+    StringBuilder message = new StringBuilder("WebSocket ").append(site.method.event().wireName);
+    if (site.applicationMethod) {
+      message.append(" handler ").append(site.qualifiedName).append(" for ").append(site.endpoint);
+    } else {
+      message.append(" callback of ").append(site.endpoint);
+    }
+    message
         .append(f.thrownByHandler ? " threw " : " was handed ").append(type).append("; ");
     String outcome = outcome(session);
     message.append(outcome).append('.');

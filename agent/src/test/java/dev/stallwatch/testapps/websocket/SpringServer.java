@@ -3,6 +3,7 @@ package dev.stallwatch.testapps.websocket;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -12,6 +13,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
  * The block-rewrite service as a Spring Boot application (Spring's WebSocket handlers on its embedded Tomcat,
@@ -29,6 +31,14 @@ public class SpringServer implements WebSocketConfigurer {
     ClientScenario.run("ws://127.0.0.1:" + port, Integer.parseInt(args[0]));
     context.close();
     System.out.println("done");
+  }
+
+  /** Room for the scenario's 100,000-character message, which Tomcat hands to Spring whole. */
+  @Bean
+  public ServletServerContainerFactoryBean createWebSocketContainer() {
+    ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+    container.setMaxTextMessageBufferSize(256 * 1024);
+    return container;
   }
 
   @Override
