@@ -93,6 +93,10 @@ public final class TelemetryNames {
       AttributeKey.stringKey("messaging.destination.name");
   public static final AttributeKey<String> MESSAGING_DESTINATION_TEMPLATE =
       AttributeKey.stringKey("messaging.destination.template");
+  /** On an error callback's span: the error only said that the peer went away (EOF, reset), not a failure. */
+  public static final AttributeKey<Boolean> WEBSOCKET_PEER_GONE = AttributeKey.booleanKey("websocket.peer_gone");
+  /** On a message span: how many partial frames the application's handler was handed for the message. */
+  public static final AttributeKey<Long> WEBSOCKET_MESSAGE_PARTS = AttributeKey.longKey("websocket.message.parts");
 
   private TelemetryNames() {}
 

@@ -6,61 +6,94 @@ import dev.stallwatch.report.Detections;
 import dev.stallwatch.report.SiteRateLimiter;
 import dev.stallwatch.report.Stacks;
 import io.opentelemetry.api.trace.Span;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code websocket_error} detections. The handler's thread only queues what happened (no I/O, no lock on the
- * application's thread); the watchdog reports it, at most once per endpoint and exception type every 10 seconds,
- * saying how many were held back.
+ * {@code websocket_error} detections: a handler that threw, or an error callback handed something other than a peer
+ * going away ({@link PeerGone}). The handler's thread only queues what happened (no I/O, no lock on the
+ * application's thread); the watchdog reports it once it knows what became of the session — closed (with which code,
+ * and whether by the endpoint's error callback), or still open {@value #OUTCOME_WAIT_MILLIS} ms later — at most once
+ * per endpoint and exception type every 10 seconds, saying how many were held back. What the sentence says is what
+ * stallwatch saw, not what a container is expected to do: they differ (Tomcat keeps a session open after a handler
+ * threw, Jetty closes it with 1003, Spring with 1011).
  */
 final class HandlerErrors implements Runnable {
   private static final int MAX_QUEUED = 1_000;
+  static final long OUTCOME_WAIT_MILLIS = 1_000;
 
   private final Detections detections;
   private final SiteRateLimiter rateLimiter = new SiteRateLimiter(10_000);
   private final ConcurrentLinkedQueue<Failure> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
+  /** On the watchdog only: failures whose session's fate is not known yet. */
+  private final List<Failure> waiting = new ArrayList<>();
 
   HandlerErrors(Detections detections) {
     this.detections = detections;
   }
 
-  /** From the handler's thread: {@code error} was thrown by the handler, or handed to its error callback. */
-  void failed(WebSocketSite site, Throwable error, boolean thrownByHandler, Span span) {
+  /**
+   * From the handler's thread: {@code error} was thrown by the handler, or handed to its error callback. Returns the
+   * queued failure (to be told its session), or null when too many are queued.
+   */
+  Failure failed(WebSocketSite site, Throwable error, boolean thrownByHandler, Span span,
+      OpenSessions.Session session) {
     if (queued.incrementAndGet() > MAX_QUEUED) {
       queued.decrementAndGet();
-      return;
+      return null;
     }
-    queue.add(new Failure(site, error, thrownByHandler, Thread.currentThread().getName(), span));
+    Failure failure = new Failure(site, error, thrownByHandler, Thread.currentThread().getName(), span,
+        System.nanoTime());
+    failure.session = session;
+    queue.add(failure);
+    return failure;
   }
 
   /** On the watchdog. */
   @Override
   public void run() {
     Failure failure;
-    long now = System.currentTimeMillis();
     while ((failure = queue.poll()) != null) {
       queued.decrementAndGet();
-      long suppressed = rateLimiter.admit(failure.site.endpoint + "|" + failure.error.getClass().getName(), now);
+      waiting.add(failure);
+    }
+    long nowNanos = System.nanoTime();
+    long now = System.currentTimeMillis();
+    for (Iterator<Failure> it = waiting.iterator(); it.hasNext(); ) {
+      Failure f = it.next();
+      OpenSessions.Session session = f.session;
+      boolean waited = nowNanos - f.startNanos >= TimeUnit.MILLISECONDS.toNanos(OUTCOME_WAIT_MILLIS);
+      if ((session == null || !session.isClosed()) && !waited) {
+        continue;
+      }
+      it.remove();
+      long suppressed = rateLimiter.admit(f.site.endpoint + "|" + f.error.getClass().getName(), now);
       if (suppressed >= 0) {
-        detections.report(describe(failure, suppressed).onSpan(failure.span));
+        detections.report(describe(f, session, suppressed).onSpan(f.span));
       }
     }
   }
 
-  private static Detection describe(Failure f, long suppressed) {
+  private static Detection describe(Failure f, OpenSessions.Session session, long suppressed) {
     WebSocketSite site = f.site;
     String type = f.error.getClass().getName();
-    StringBuilder message = new StringBuilder("WebSocket ").append(site.method.event().wireName).append(" handler ")
-        .append(site.qualifiedName).append(" for ").append(site.endpoint)
-        .append(f.thrownByHandler ? " threw " : " was handed ").append(type);
-    if (f.thrownByHandler && site.method.event() == HandlerEvent.MESSAGE) {
-      message.append("; the container closes such a session with 1011 (internal error) unless the endpoint recovers");
+    StringBuilder message = new StringBuilder("WebSocket ").append(site.method.event().wireName);
+    if (site.applicationMethod) {
+      message.append(" handler ").append(site.qualifiedName).append(" for ").append(site.endpoint);
+    } else {
+      message.append(" callback of ").append(site.endpoint);
     }
-    message.append('.');
+    message
+        .append(f.thrownByHandler ? " threw " : " was handed ").append(type).append("; ");
+    String outcome = outcome(session);
+    message.append(outcome).append('.');
     if (suppressed > 0) {
       message.append(" (").append(suppressed).append(" more at this endpoint were not reported)");
     }
@@ -70,6 +103,10 @@ final class HandlerErrors implements Runnable {
     details.put("handler", site.qualifiedName);
     details.put("exception", type);
     details.put("thrownByHandler", f.thrownByHandler);
+    if (session != null && session.isClosed()) {
+      details.put("closeCode", session.closeCode());
+    }
+    details.put("sessionOutcome", outcome);
     if (suppressed > 0) {
       details.put("suppressed", suppressed);
     }
@@ -77,5 +114,42 @@ final class HandlerErrors implements Runnable {
         Stacks.toStrings(f.error.getStackTrace()), details);
   }
 
-  private record Failure(WebSocketSite site, Throwable error, boolean thrownByHandler, String thread, Span span) {}
+  /** What became of the session, in the words of what stallwatch saw. */
+  static String outcome(OpenSessions.Session session) {
+    if (session == null) {
+      return "stallwatch saw no error callback or close of its session on that thread, so it cannot say whether "
+          + "the session stayed open";
+    }
+    if (!session.isClosed()) {
+      return "the session stayed open (not closed within " + OUTCOME_WAIT_MILLIS + " ms)";
+    }
+    StringBuilder closed = new StringBuilder("the session was then closed with ").append(session.closeCode());
+    if (session.closeReason() != null) {
+      closed.append(" (\"").append(session.closeReason()).append("\")");
+    }
+    if (session.closedByErrorCallback()) {
+      closed.append(" from the endpoint's error callback");
+    }
+    return closed.toString();
+  }
+
+  /** One failure, queued; its session is filled in when the container's next lifecycle call on its thread names it. */
+  static final class Failure {
+    final WebSocketSite site;
+    final Throwable error;
+    final boolean thrownByHandler;
+    final String thread;
+    final Span span;
+    final long startNanos;
+    volatile OpenSessions.Session session;
+
+    Failure(WebSocketSite site, Throwable error, boolean thrownByHandler, String thread, Span span, long startNanos) {
+      this.site = site;
+      this.error = error;
+      this.thrownByHandler = thrownByHandler;
+      this.thread = thread;
+      this.span = span;
+      this.startNanos = startNanos;
+    }
+  }
 }

@@ -1,10 +1,14 @@
 package dev.stallwatch.websocket;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -18,11 +22,13 @@ import net.bytebuddy.jar.asm.Type;
  * <ul>
  *   <li>methods annotated {@code @OnOpen}, {@code @OnMessage}, {@code @OnClose}, {@code @OnError}
  *       ({@code jakarta.websocket} or {@code javax.websocket});
- *   <li>{@code onOpen}, {@code onClose}, {@code onError} of a class that extends {@code Endpoint} directly;
- *   <li>{@code onMessage} of a class that implements {@code MessageHandler.Whole} or {@code .Partial} directly;
+ *   <li>{@code onOpen}, {@code onClose}, {@code onError} of a class that extends {@code Endpoint};
+ *   <li>{@code onMessage} of a class that implements {@code MessageHandler.Whole} or {@code .Partial};
  *   <li>Spring's handler methods in a class that extends {@code TextWebSocketHandler}, {@code BinaryWebSocketHandler}
- *       or {@code AbstractWebSocketHandler}, or implements {@code WebSocketHandler}, directly.
+ *       or {@code AbstractWebSocketHandler}, or implements {@code WebSocketHandler}.
  * </ul>
+ * Directly, or at any depth when the caller can resolve supertypes ({@link Supertypes}): a class that declares
+ * handler-like methods but names none of the APIs' types as its direct supertypes has its hierarchy read.
  * The endpoint's name is the {@code @ServerEndpoint} path template when there is one, else the class name (for a
  * message handler class nested in an endpoint, the endpoint's class).
  */
@@ -52,8 +58,13 @@ final class HandlerScan extends ClassVisitor {
       "handleTransportError", HandlerEvent.ERROR);
   private static final Map<String, HandlerEvent> ENDPOINT_METHODS = Map.of(
       "onOpen", HandlerEvent.OPEN, "onClose", HandlerEvent.CLOSE, "onError", HandlerEvent.ERROR);
+  /** Names worth reading a class's hierarchy for. */
+  private static final Set<String> HANDLER_LIKE = Stream.of(Set.of("onMessage"), ENDPOINT_METHODS.keySet(),
+      SPRING_METHODS.keySet()).flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
 
   private String className;
+  private String superName;
+  private String[] interfaces;
   private boolean endpoint;
   private boolean messageHandler;
   private boolean springHandler;
@@ -66,8 +77,20 @@ final class HandlerScan extends ClassVisitor {
 
   /** The handler methods of the class in {@code bytes}, and its endpoint's name; null when it has none. */
   static Result scan(byte[] bytes) {
+    return scan(bytes, null);
+  }
+
+  /**
+   * As {@link #scan(byte[])}, resolving every supertype with {@code hierarchy} (given the direct superclass and
+   * interfaces) when the class declares a handler-like method and none of its direct supertypes is an API type.
+   */
+  static Result scan(byte[] bytes, BiFunction<String, String[], Set<String>> hierarchy) {
     HandlerScan scan = new HandlerScan();
     new ClassReader(bytes).accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+    if (hierarchy != null && !scan.endpoint && !scan.messageHandler && !scan.springHandler
+        && scan.candidates.stream().anyMatch(c -> c.annotated == null && HANDLER_LIKE.contains(c.name))) {
+      scan.classify(hierarchy.apply(scan.superName, scan.interfaces));
+    }
     List<HandlerMethod> methods = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (Candidate c : scan.candidates) {
@@ -110,11 +133,21 @@ final class HandlerScan extends ClassVisitor {
   public void visit(int version, int access, String name, String signature, String superName,
       String[] interfaces) {
     className = name;
-    endpoint = superName != null && ENDPOINTS.contains(superName);
-    springHandler = superName != null && SPRING_BASES.contains(superName);
-    for (String i : interfaces == null ? new String[0] : interfaces) {
-      messageHandler |= MESSAGE_HANDLERS.contains(i);
-      springHandler |= SPRING_HANDLER.equals(i);
+    this.superName = superName;
+    this.interfaces = interfaces;
+    Set<String> direct = new HashSet<>();
+    if (superName != null) {
+      direct.add(superName);
+    }
+    direct.addAll(Arrays.asList(interfaces == null ? new String[0] : interfaces));
+    classify(direct);
+  }
+
+  private void classify(Set<String> supertypes) {
+    for (String type : supertypes) {
+      endpoint |= ENDPOINTS.contains(type);
+      springHandler |= SPRING_BASES.contains(type) || SPRING_HANDLER.equals(type);
+      messageHandler |= MESSAGE_HANDLERS.contains(type);
     }
   }
 
@@ -169,6 +202,7 @@ final class HandlerScan extends ClassVisitor {
     int message = -1;
     int close = -1;
     int error = -1;
+    int last = -1;
     String messageType = null;
     for (int i = 0; i < parameters.length; i++) {
       String type = parameters[i].getDescriptor();
@@ -176,6 +210,8 @@ final class HandlerScan extends ClassVisitor {
         session = session < 0 ? i : session;
       } else if (WebSocketTypes.CLOSE_REASONS.contains(type)) {
         close = i;
+      } else if (event == HandlerEvent.MESSAGE && type.equals("Z") && last < 0 && !c.pathParams.contains(i)) {
+        last = i;
       } else if (event == HandlerEvent.ERROR && type.equals("Ljava/lang/Throwable;")) {
         error = i;
       } else if (event == HandlerEvent.MESSAGE && message < 0 && !c.pathParams.contains(i)
@@ -184,7 +220,7 @@ final class HandlerScan extends ClassVisitor {
         messageType = WebSocketTypes.messageType(type);
       }
     }
-    return new HandlerMethod(c.name, c.descriptor, event, session, message, close, error, messageType);
+    return new HandlerMethod(c.name, c.descriptor, event, session, message, close, error, messageType, last);
   }
 
   private static final class Candidate {

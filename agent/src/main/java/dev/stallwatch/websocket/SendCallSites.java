@@ -10,7 +10,9 @@ import net.bytebuddy.jar.asm.Opcodes;
  * {@code StallwatchWebSockets.sent(message)} just before it, with a copy of the message from the operand stack. The
  * send itself is untouched. Covered: {@code RemoteEndpoint.Basic} and {@code .Async} {@code sendText},
  * {@code sendBinary}, {@code sendObject} (Jakarta and javax, every overload whose first argument is the message),
- * and Spring's {@code WebSocketSession.sendMessage}; a partial message counts once per fragment.
+ * and Spring's {@code WebSocketSession.sendMessage}; a partial message counts once per fragment. A streamed message,
+ * {@code RemoteEndpoint.Basic.getSendWriter()} (text) or {@code getSendStream()} (binary), counts once when it is
+ * opened, without a size.
  */
 final class SendCallSites extends ClassVisitor {
   private static final String HOOKS = dev.stallwatch.bootstrap.StallwatchWebSockets.class.getName().replace('.', '/');
@@ -19,6 +21,10 @@ final class SendCallSites extends ClassVisitor {
       "javax/websocket/RemoteEndpoint$Basic", "javax/websocket/RemoteEndpoint$Async",
       "org/springframework/web/socket/WebSocketSession");
   private static final Set<String> METHODS = Set.of("sendText", "sendBinary", "sendObject", "sendMessage");
+  private static final Set<String> BASIC =
+      Set.of("jakarta/websocket/RemoteEndpoint$Basic", "javax/websocket/RemoteEndpoint$Basic");
+  private static final Set<String> STREAMS =
+      Set.of("getSendWriter()Ljava/io/Writer;", "getSendStream()Ljava/io/OutputStream;");
 
   boolean changed;
 
@@ -32,7 +38,11 @@ final class SendCallSites extends ClassVisitor {
     return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
       @Override
       public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean isInterface) {
-        if (opcode == Opcodes.INVOKEINTERFACE && OWNERS.contains(owner) && METHODS.contains(method)) {
+        if (opcode == Opcodes.INVOKEINTERFACE && BASIC.contains(owner) && STREAMS.contains(method + desc)) {
+          super.visitInsn(method.equals("getSendWriter") ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
+          super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "sentStream", "(Z)V", false);
+          changed = true;
+        } else if (opcode == Opcodes.INVOKEINTERFACE && OWNERS.contains(owner) && METHODS.contains(method)) {
           int arguments = net.bytebuddy.jar.asm.Type.getArgumentTypes(desc).length;
           String second = arguments == 2 ? net.bytebuddy.jar.asm.Type.getArgumentTypes(desc)[1].getDescriptor() : "";
           if (arguments == 1) {

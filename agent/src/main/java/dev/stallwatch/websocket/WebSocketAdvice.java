@@ -12,8 +12,9 @@ final class WebSocketAdvice {
   private WebSocketAdvice() {}
 
   @Advice.OnMethodEnter(suppress = Throwable.class)
-  static Object enter(@WebSocketSiteId int site, @Advice.AllArguments Object[] arguments) {
-    return StallwatchWebSockets.begin(site, arguments);
+  static Object enter(@WebSocketSiteId int site, @Advice.This(optional = true) Object self,
+      @Advice.AllArguments Object[] arguments) {
+    return StallwatchWebSockets.begin(site, self, arguments);
   }
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)

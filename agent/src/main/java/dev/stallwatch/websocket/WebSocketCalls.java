@@ -47,6 +47,12 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private final LongCounter handlerErrors;
   private final LongCounter sentMessages;
   private final LongHistogram sentSizes;
+  private final OpenSessions sessions = new OpenSessions();
+  private final PartialMessages partials = new PartialMessages();
+  /** A handler's failure on this thread not yet tied to its session (see {@link #placeFailure}). */
+  private final ThreadLocal<HandlerErrors.Failure> unplaced = new ThreadLocal<>();
+  private static final long PLACE_WITHIN_NANOS = 1_000_000_000L;
+  private static final HandlerEvent[] EVENTS = HandlerEvent.values();
   /** The endpoint of messages sent outside any handler call (from an application thread of its own). */
   static final String OUTSIDE_HANDLERS = "(outside handlers)";
   /** Per handler event: whether an operation is a running handler call of that event (one predicate, no capture). */
@@ -89,11 +95,33 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   }
 
   @Override
-  public Object begin(int siteId, Object[] arguments) {
+  public Object begin(int siteId, Object self, Object[] arguments) {
     WebSocketSite site = sites.get(siteId);
-    if (site == null) {
-      return null;
+    return site == null ? null : begin(site, self, arguments);
+  }
+
+  /**
+   * A message handed to a handler whose class is not instrumented (a lambda), seen at the container's call: named
+   * for the class it is written in, as a nested handler class is.
+   */
+  @Override
+  public Object received(Object handler, Object message, boolean partial, boolean last) {
+    WebSocketSite[] endpointSites = sites.containerSide(lambdaEndpoint(handler.getClass().getName()));
+    WebSocketSite site = endpointSites[partial ? WebSocketSites.PARTIAL_MESSAGE : HandlerEvent.MESSAGE.ordinal()];
+    return begin(site, handler, partial ? new Object[] {message, last} : new Object[] {message});
+  }
+
+  /** {@code com.acme.ChatEndpoint} for {@code com.acme.ChatEndpoint$$Lambda/0x...} (or {@code $$Lambda$17/0x...}). */
+  static String lambdaEndpoint(String hiddenClassName) {
+    int lambda = hiddenClassName.indexOf("$$Lambda");
+    if (lambda > 0) {
+      return hiddenClassName.substring(0, lambda);
     }
+    int slash = hiddenClassName.indexOf('/');
+    return slash > 0 ? hiddenClassName.substring(0, slash) : hiddenClassName;
+  }
+
+  private Object begin(WebSocketSite site, Object self, Object[] arguments) {
     HandlerMethod method = site.method;
     InFlightOperations.PerThread thread = operations.currentThread();
     if (thread.busy() || thread.anyRunning(SAME_EVENT.get(method.event().ordinal()))) {
@@ -101,15 +129,12 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     }
     thread.busy(true);
     try {
-      Context parent = Context.current();
-      // Attributes go on the started span, and only when it records: a span the sampler dropped costs no attribute
-      // map. Samplers decide on the name (which holds the event and endpoint), kind and parent.
-      Span span = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind).startSpan();
-      boolean recording = span.isRecording();
-      if (recording) {
-        span.setAllAttributes(site.spanAttributes);
-        span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
+      if (method.partial() && self != null) {
+        return beginPart(thread, site, self, arguments);
       }
+      Context parent = Context.current();
+      Span span = start(site, parent);
+      boolean recording = span.isRecording();
       switch (method.event()) {
         case OPEN -> {
           activeSessions.add(1, site.endpointAttributes);
@@ -132,40 +157,222 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
           }
         }
         case CLOSE -> {
-          Object reason = site.argument(arguments, method.close());
-          int closeCode = WebSocketObjects.closeCode(reason);
           activeSessions.add(-1, site.endpointAttributes);
-          closedSessions.add(1, site.closedAttributes(closeCode));
-          if (recording) {
-            if (closeCode >= 0) {
-              span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) closeCode);
-            }
-            String phrase = WebSocketObjects.closeReason(reason);
-            if (phrase != null) {
-              span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_REASON, phrase);
-            }
-            if (isErrorClose(closeCode)) {
-              span.setStatus(StatusCode.ERROR, closeCode == INTERNAL_ERROR ? "closed with 1011 (internal error)"
-                  : "closed with " + closeCode);
-            }
-          }
+          closed(site, span, site.argument(arguments, method.close()), null, false);
         }
         case ERROR -> {
           if (site.argument(arguments, method.error()) instanceof Throwable t) {
-            failed(site, span, rootCause(t), false);
+            handed(site, span, t, null);
           }
         }
       }
-      Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos, span,
-          site.details);
-      // Left open on purpose: the span stays current while the handler runs, and end() closes the scope it finds here.
-      @SuppressWarnings("MustBeClosedChecker")
-      Scope scope = parent.with(span).makeCurrent();
-      op.attach(scope);
-      return op;
+      return track(thread, site, span, parent);
     } finally {
       thread.busy(false);
     }
+  }
+
+  /** A part of a message: the message's span is started by its first part and ended by its last. */
+  private Object beginPart(InFlightOperations.PerThread thread, WebSocketSite site, Object self,
+      Object[] arguments) {
+    HandlerMethod method = site.method;
+    boolean last = site.argument(arguments, method.last()) instanceof Boolean flag && flag;
+    Object part = site.argument(arguments, method.message());
+    Context parent = Context.current();
+    PartialMessages.Message message = partials.current(self);
+    if (message == null) {
+      Span span = start(site, parent);
+      String type = WebSocketObjects.type(part, method.messageType());
+      receivedMessages.add(1, site.messageAttributes.of(type));
+      if (span.isRecording()) {
+        span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_TYPE, type);
+      }
+      message = new PartialMessages.Message(span, type);
+      if (!last) {
+        partials.started(self, message);
+      }
+    }
+    message.parts++;
+    long size = WebSocketObjects.size(part);
+    if (size >= 0) {
+      message.size += size;
+    } else {
+      message.sizeKnown = false;
+    }
+    Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos,
+        message.span, site.details);
+    @SuppressWarnings("MustBeClosedChecker") // closed by end(), as for a whole message
+    Scope scope = parent.with(message.span).makeCurrent();
+    op.attach(new PartialMessages.Part(scope, message, last));
+    return op;
+  }
+
+  /** The last part was handled (or the handler threw): the message's span ends, with its size and parts. */
+  private void finishMessage(WebSocketSite site, PartialMessages.Message message) {
+    partials.finished(message);
+    if (message.sizeKnown) {
+      receivedSizes.record(message.size, site.messageAttributes.of(message.type));
+    }
+    if (message.span.isRecording()) {
+      if (message.sizeKnown) {
+        message.span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_SIZE, message.size);
+      }
+      message.span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_PARTS, message.parts);
+    }
+    message.span.end();
+  }
+
+  /**
+   * The container tells the endpoint that a session opened, closed or failed ({@link LifecycleHooks}): the session
+   * is counted from here, whatever handler methods the endpoint declares, and named once at its opening.
+   */
+  @Override
+  public Object lifecycle(int kind, Object self, Object first, Object second) {
+    boolean jetty = kind >= LifecycleHooks.JETTY;
+    HandlerEvent event = EVENTS[kind & 3];
+    Object key = jetty ? self : first;
+    Object argument = jetty ? first : second;
+    if (key == null || event == HandlerEvent.MESSAGE) {
+      return null;
+    }
+    InFlightOperations.PerThread thread = operations.currentThread();
+    if (thread.busy() || thread.anyRunning(SAME_EVENT.get(event.ordinal()))) {
+      return null; // the same event seen from an outer hook already (Jetty's frame handler around an Endpoint)
+    }
+    thread.busy(true);
+    try {
+      OpenSessions.Session session = switch (event) {
+        case OPEN -> sessions.opened(key, sites.containerSide(ApplicationEndpoints.name(self)));
+        case CLOSE -> sessions.closed(key);
+        default -> sessions.get(key);
+      };
+      WebSocketSite site;
+      if (session != null) {
+        site = session.sites[event.ordinal()];
+      } else {
+        // A second open or close of a session (or one whose opening was not seen): nothing to count, but the
+        // application's own callback inside must not count it either. An error after the close (Tomcat hands the
+        // closed channel to onError) is still traced, as the error it is.
+        site = sites.containerSide(ApplicationEndpoints.name(self))[event.ordinal()];
+        if (event != HandlerEvent.ERROR) {
+          return operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos,
+              Span.getInvalid(), site.details);
+        }
+      }
+      HandlerErrors.Failure unplacedFailure = placeFailure(session);
+      Context parent = Context.current();
+      Span span = start(site, parent);
+      switch (event) {
+        case OPEN -> {
+          if (session.counted) {
+            activeSessions.add(1, site.endpointAttributes);
+          }
+          openedSessions.add(1, site.endpointAttributes);
+        }
+        case CLOSE -> {
+          if (session.counted) {
+            activeSessions.add(-1, site.endpointAttributes);
+          }
+          boolean fromErrorCallback = thread.anyRunning(SAME_EVENT.get(HandlerEvent.ERROR.ordinal()));
+          closed(site, span, argument, session, fromErrorCallback);
+        }
+        default -> {
+          if (argument instanceof Throwable t) {
+            if (unplacedFailure != null && unplacedFailure.error == rootCause(t)) {
+              recordOnSpan(span, unplacedFailure.error); // the handler's own failure, already queued
+              handlerErrors.add(1, site.errorAttributes(unplacedFailure.error.getClass()));
+            } else {
+              handed(site, span, t, session);
+            }
+          }
+        }
+      }
+      return track(thread, site, span, parent);
+    } finally {
+      thread.busy(false);
+    }
+  }
+
+  /**
+   * Ties the last failure of a handler on this thread, if any and recent, to the session the container now names
+   * (containers call the error callback, or close the session, on the thread whose handler failed).
+   */
+  private HandlerErrors.Failure placeFailure(OpenSessions.Session session) {
+    HandlerErrors.Failure failure = unplaced.get();
+    if (failure == null) {
+      return null;
+    }
+    unplaced.remove();
+    if (System.nanoTime() - failure.startNanos > PLACE_WITHIN_NANOS) {
+      return null;
+    }
+    if (failure.session == null) {
+      failure.session = session;
+    }
+    return failure;
+  }
+
+  /**
+   * A span started for a handler call. Attributes go on the started span, and only when it records: a span the
+   * sampler dropped costs no attribute map. Samplers decide on the name (which holds the event and endpoint), kind
+   * and parent.
+   */
+  private Span start(WebSocketSite site, Context parent) {
+    Span span = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind).startSpan();
+    if (span.isRecording()) {
+      span.setAllAttributes(site.spanAttributes);
+      span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
+    }
+    return span;
+  }
+
+  private Operation track(InFlightOperations.PerThread thread, WebSocketSite site, Span span, Context parent) {
+    Operation op = operations.begin(thread, WebSockets.KIND, site.operationName, site, site.thresholdNanos, span,
+        site.details);
+    // Left open on purpose: the span stays current while the handler runs, and end() closes the scope it finds here.
+    @SuppressWarnings("MustBeClosedChecker")
+    Scope scope = parent.with(span).makeCurrent();
+    op.attach(scope);
+    return op;
+  }
+
+  /** A close: counted by its code, which goes on the span with its reason, and remembered on the session. */
+  private void closed(WebSocketSite site, Span span, Object reason, OpenSessions.Session session,
+      boolean fromErrorCallback) {
+    int closeCode = WebSocketObjects.closeCode(reason);
+    closedSessions.add(1, site.closedAttributes(closeCode));
+    String phrase = WebSocketObjects.closeReason(reason);
+    if (session != null) {
+      session.closed(closeCode, phrase, fromErrorCallback);
+    }
+    if (span.isRecording()) {
+      if (closeCode >= 0) {
+        span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) closeCode);
+      }
+      if (phrase != null) {
+        span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_REASON, phrase);
+      }
+      if (isErrorClose(closeCode)) {
+        span.setStatus(StatusCode.ERROR, closeCode == INTERNAL_ERROR ? "closed with 1011 (internal error)"
+            : "closed with " + closeCode);
+      }
+    }
+  }
+
+  /**
+   * An error handed to an error callback: a peer going away is counted and put on the span, without an error
+   * status or a detection (its session ends in 1006, on the close span); anything else is a failure.
+   */
+  private void handed(WebSocketSite site, Span span, Throwable error, OpenSessions.Session session) {
+    if (PeerGone.is(error)) {
+      handlerErrors.add(1, site.errorAttributes(error.getClass()));
+      if (span.isRecording()) {
+        span.setAttribute(TelemetryNames.ERROR_TYPE, error.getClass().getName());
+        span.setAttribute(TelemetryNames.WEBSOCKET_PEER_GONE, true);
+      }
+      return;
+    }
+    failed(site, span, rootCause(error), false, session);
   }
 
   @Override
@@ -177,21 +384,34 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     InFlightOperations.PerThread thread = op.owner(); // begun on this thread: no second thread-local lookup
     thread.busy(true);
     try {
-      if (op.attachment() instanceof Scope scope) {
+      PartialMessages.Part part = op.attachment() instanceof PartialMessages.Part p ? p : null;
+      if ((part != null ? part.scope() : op.attachment()) instanceof Scope scope) {
         scope.close();
       }
       WebSocketSite site = (WebSocketSite) op.key();
       Span span = op.span();
+      if (span == Span.getInvalid()) { // only kept the application's callback inside from counting again
+        operations.end(op, now);
+        return;
+      }
       Attributes attributes = site.handlerAttributes;
       if (thrown != null) {
-        failed(site, span, thrown, true);
+        HandlerErrors.Failure failure = failed(site, span, thrown, true, null);
+        if (failure != null && site.applicationMethod) {
+          unplaced.set(failure); // the container's error callback or close on this thread will name its session
+        }
         attributes = site.errorAttributes(thrown.getClass());
       }
-      if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE) {
+      if (returned != null && thrown == null && site.method.event() == HandlerEvent.MESSAGE
+          && (part == null || part.last())) {
         countSent(site.messageAttributes, returned); // the container sends it as the reply
       }
       operations.end(op, now);
-      span.end();
+      if (part == null) {
+        span.end();
+      } else if (part.last() || thrown != null) {
+        finishMessage(site, part.message());
+      }
       durations.record((now - op.startNanos()) / 1e9, attributes);
     } finally {
       thread.busy(false);
@@ -213,6 +433,18 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     }
   }
 
+  @Override
+  public void sentStream(boolean text) {
+    InFlightOperations.PerThread thread = operations.currentThread();
+    if (thread.busy()) {
+      return;
+    }
+    Operation handler = thread.innermost(op -> op.key() instanceof WebSocketSite);
+    MessageAttributes endpoint = handler != null ? ((WebSocketSite) handler.key()).messageAttributes
+        : OUTSIDE_HANDLERS_MESSAGES;
+    sentMessages.add(1, endpoint.of(text ? "text" : "binary")); // its size is not known when it is opened
+  }
+
   private void countSent(MessageAttributes endpoint, Object message) {
     long size = WebSocketObjects.size(message);
     Attributes attributes = endpoint.of(WebSocketObjects.type(message, null));
@@ -224,10 +456,11 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
 
   /**
    * A close that ended the session because something went wrong: any code but normal closure (1000), going away
-   * (1001) and no status given (1005). 1011 is the usual one, from a handler that threw.
+   * (1001), no status given (1005) and abnormal closure (1006: the peer dropped the connection, as a closed browser
+   * tab does; counted by its code, not an error of the service). 1011 is the usual one, from a handler that threw.
    */
   static boolean isErrorClose(int code) {
-    return code > 0 && code != 1000 && code != 1001 && code != 1005;
+    return code > 0 && code != 1000 && code != 1001 && code != 1005 && code != 1006;
   }
 
   /**
@@ -243,13 +476,18 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     return root;
   }
 
-  private void failed(WebSocketSite site, Span span, Throwable error, boolean thrownByHandler) {
+  private HandlerErrors.Failure failed(WebSocketSite site, Span span, Throwable error, boolean thrownByHandler,
+      OpenSessions.Session session) {
+    recordOnSpan(span, error);
+    handlerErrors.add(1, site.errorAttributes(error.getClass()));
+    return errors.failed(site, error, thrownByHandler, span, session);
+  }
+
+  private static void recordOnSpan(Span span, Throwable error) {
     if (span.isRecording()) {
       span.recordException(error);
       span.setStatus(StatusCode.ERROR, error.getClass().getName());
       span.setAttribute(TelemetryNames.ERROR_TYPE, error.getClass().getName());
     }
-    handlerErrors.add(1, site.errorAttributes(error.getClass()));
-    errors.failed(site, error, thrownByHandler, span);
   }
 }

@@ -29,21 +29,44 @@ final class WebSocketSite {
   /** Endpoint and event: handler durations and errors. */
   final Attributes handlerAttributes;
   final Map<String, Object> details;
+  /** Whether this is a handler method of the application's, rather than the container's side of a lifecycle. */
+  final boolean applicationMethod;
   private final Map<Class<?>, Attributes> errorAttributes = new ConcurrentHashMap<>();
   private final Map<Integer, Attributes> closedAttributes = new ConcurrentHashMap<>();
 
   WebSocketSite(String className, String endpoint, HandlerMethod method, long thresholdNanos) {
+    this(className + "." + method.name(), endpoint, method, thresholdNanos, true);
+  }
+
+  /**
+   * A session's open, close or error as the container tells the endpoint ({@link LifecycleHooks}): no handler method
+   * of the application's is named, as the endpoint may declare none.
+   */
+  static WebSocketSite containerSide(String endpoint, HandlerEvent event, boolean partial, long thresholdNanos) {
+    boolean message = event == HandlerEvent.MESSAGE;
+    HandlerMethod method = new HandlerMethod("on" + Character.toUpperCase(event.wireName.charAt(0))
+        + event.wireName.substring(1), "", event, -1, message ? 0 : -1, -1, -1, null, partial ? 1 : -1);
+    return new WebSocketSite("the container's " + event.wireName + " of " + endpoint, endpoint, method,
+        thresholdNanos, false);
+  }
+
+  private WebSocketSite(String qualifiedName, String endpoint, HandlerMethod method, long thresholdNanos,
+      boolean applicationMethod) {
     this.endpoint = endpoint;
     this.method = method;
     this.thresholdNanos = thresholdNanos;
-    qualifiedName = className + "." + method.name();
-    operationName = qualifiedName + " (" + endpoint + ")";
+    this.qualifiedName = qualifiedName;
+    this.applicationMethod = applicationMethod;
+    operationName = applicationMethod ? qualifiedName + " (" + endpoint + ")" : qualifiedName;
     spanName = TelemetryNames.webSocketSpanName(method.event().wireName, endpoint);
     // An inbound message is consumed (on the server and on the client alike); the lifecycle callbacks are internal.
     spanKind = method.event() == HandlerEvent.MESSAGE ? SpanKind.CONSUMER : SpanKind.INTERNAL;
-    spanAttributes = withSemanticConventions(Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint,
-        TelemetryNames.WEBSOCKET_EVENT, method.event().wireName,
-        TelemetryNames.CODE_FUNCTION_NAME, qualifiedName, TelemetryNames.OPERATION_KIND, WebSockets.KIND),
+    spanAttributes = withSemanticConventions(applicationMethod
+        ? Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint, TelemetryNames.WEBSOCKET_EVENT,
+            method.event().wireName, TelemetryNames.CODE_FUNCTION_NAME, qualifiedName, TelemetryNames.OPERATION_KIND,
+            WebSockets.KIND)
+        : Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint, TelemetryNames.WEBSOCKET_EVENT,
+            method.event().wireName, TelemetryNames.OPERATION_KIND, WebSockets.KIND),
         endpoint, method.event() == HandlerEvent.MESSAGE);
     endpointAttributes = Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint);
     messageAttributes = new MessageAttributes(endpointAttributes, TelemetryNames.WEBSOCKET_MESSAGE_TYPE);

@@ -33,8 +33,9 @@ import net.bytebuddy.pool.TypePool;
  * names rules out nearly every class before anything is parsed, and Byte Buddy is only used for the few handler
  * classes (loading it for every class costs about half a second of start-up, see docs/performance.md).
  *
- * <p>The WebSocket containers and Spring are left alone: their own endpoints and decorators call the application's
- * handlers, and tracing both would give two spans for one message.
+ * <p>In the WebSocket containers and Spring only the container's side of a session's lifecycle is hooked
+ * ({@link LifecycleHooks}): their message adapters and decorators call the application's handlers, and tracing both
+ * would give two spans for one message.
  */
 final class WebSocketTransformer implements ClassFileTransformer {
   private static final byte[] API_PACKAGE = "websocket/".getBytes(StandardCharsets.UTF_8);
@@ -51,6 +52,7 @@ final class WebSocketTransformer implements ClassFileTransformer {
   private final ClassLoader agentLoader;
   private final WebSocketSites sites;
   private final Set<String> failuresReported = ConcurrentHashMap.newKeySet();
+  private final Supertypes supertypes = new Supertypes();
 
   WebSocketTransformer(ClassLoader agentLoader, WebSocketSites sites) {
     this.agentLoader = agentLoader;
@@ -62,25 +64,38 @@ final class WebSocketTransformer implements ClassFileTransformer {
       ProtectionDomain protectionDomain, byte[] bytes) {
     if (loader == null || loader == agentLoader || className == null
         || StallwatchPlatformClasses.isPlatformInternalName(className)
-        || isContainer(className)
         || !(ClassBytes.contains(bytes, API_PACKAGE) || ClassBytes.contains(bytes, SPRING_PACKAGE))) {
       return null;
     }
     try {
+      Map<String, Integer> lifecycle =
+          LifecycleHooks.scan(className, bytes, (superName, interfaces) -> supertypes.of(loader, superName,
+              interfaces));
+      String name = className.replace('/', '.');
+      if (isContainer(className)) {
+        // The containers' own handlers call the application's: only their side of the lifecycle is hooked, and their
+        // calls of message handlers, for the handlers that cannot be instrumented.
+        byte[] delivering = deliverMessages(bytes);
+        byte[] containerBytes = delivering != null ? delivering : bytes;
+        return lifecycle.isEmpty() ? delivering : weave(name, containerBytes, loader, Map.of(), lifecycle);
+      }
       byte[] counted = countSends(bytes);
-      HandlerScan.Result handlers = HandlerScan.scan(bytes);
-      if (handlers == null) {
+      HandlerScan.Result handlers = HandlerScan.scan(bytes, (superName, interfaces) -> supertypes.of(loader,
+          superName, interfaces));
+      if (handlers == null && lifecycle.isEmpty()) {
         return counted;
       }
       if (counted != null) {
         bytes = counted;
       }
-      String name = className.replace('/', '.');
       Map<String, Integer> siteIds = new HashMap<>();
-      for (HandlerMethod method : handlers.methods()) {
-        siteIds.put(method.name() + method.descriptor(), sites.idFor(name, handlers.endpoint(), method));
+      for (HandlerMethod method : handlers == null ? List.<HandlerMethod>of() : handlers.methods()) {
+        String key = method.name() + method.descriptor();
+        if (!lifecycle.containsKey(key)) { // an Endpoint's onOpen/onClose/onError: the lifecycle hook covers it
+          siteIds.put(key, sites.idFor(name, handlers.endpoint(), method));
+        }
       }
-      return weave(name, bytes, loader, siteIds);
+      return weave(name, bytes, loader, siteIds, lifecycle);
     } catch (Throwable t) {
       StallwatchHealth.swallowed(t);
       if (failuresReported.add(className)) {
@@ -100,6 +115,15 @@ final class WebSocketTransformer implements ClassFileTransformer {
     return sends.changed ? writer.toByteArray() : null;
   }
 
+  /** The container class with its calls of message handlers rewritten ({@link ReceiveCallSites}), or null. */
+  private static byte[] deliverMessages(byte[] bytes) {
+    ClassReader reader = new ClassReader(bytes);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    ReceiveCallSites receives = new ReceiveCallSites(writer);
+    reader.accept(receives, 0);
+    return receives.changed ? writer.toByteArray() : null;
+  }
+
   private static boolean isContainer(String className) {
     for (String prefix : CONTAINERS) {
       if (className.startsWith(prefix)) {
@@ -109,7 +133,8 @@ final class WebSocketTransformer implements ClassFileTransformer {
     return false;
   }
 
-  private static byte[] weave(String name, byte[] bytes, ClassLoader loader, Map<String, Integer> siteIds) {
+  private static byte[] weave(String name, byte[] bytes, ClassLoader loader, Map<String, Integer> siteIds,
+      Map<String, Integer> lifecycle) {
     ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
         ClassFileLocator.ForClassLoader.of(loader));
     TypePool pool = TypePool.Default.of(locator);
@@ -119,6 +144,11 @@ final class WebSocketTransformer implements ClassFileTransformer {
             Advice.OffsetMapping.Target.ForStackManipulation.of(siteIds.get(key(method))))
         .to(WebSocketAdvice.class);
     ElementMatcher<MethodDescription> handlers = method -> siteIds.containsKey(key(method));
+    Advice lifecycleAdvice = Advice.withCustomMapping()
+        .bind(WebSocketSiteId.class, (instrumentedType, method, assigner, arguments, sort) ->
+            Advice.OffsetMapping.Target.ForStackManipulation.of(lifecycle.get(key(method))))
+        .to(LifecycleAdvice.class);
+    ElementMatcher<MethodDescription> lifecycleMethods = method -> lifecycle.containsKey(key(method));
     // The class is being defined, not redefined, but the same discipline keeps its shape exactly as written.
     return new ByteBuddy()
         .with(TypeValidation.DISABLED)
@@ -127,6 +157,7 @@ final class WebSocketTransformer implements ClassFileTransformer {
         .with(Implementation.Context.Disabled.Factory.INSTANCE)
         .redefine(type, locator)
         .visit(advice.on(handlers))
+        .visit(lifecycleAdvice.on(lifecycleMethods))
         .make()
         .getBytes();
   }

@@ -3,6 +3,7 @@ package dev.stallwatch.testapps.websocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,64 @@ public final class ClientScenario {
     echo.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
     System.out.println("echo session closed with " + echo.awaitClose());
     Thread.sleep(500);
+    lifecycle(http, baseUri);
   }
+
+  /**
+   * Endpoints that declare little of their lifecycle: on {@code /bare} a close with 4000 "bye", an abrupt drop (no
+   * close frame: the TCP connection just ends), and a message whose handler throws; on {@code /grand} a text and a
+   * binary message; on {@code /partial} a text of 100,000 characters sent in 13 frames.
+   */
+  static void lifecycle(HttpClient http, String baseUri) throws Exception {
+    Client bare = Client.connect(http, baseUri + "/bare");
+    bare.sendAndAwaitReply("bare 1");
+    bare.socket.sendClose(4000, "bye").get(10, TimeUnit.SECONDS);
+    System.out.println("bare session closed with " + bare.awaitClose());
+
+    Client dropped = Client.connect(http, baseUri + "/bare");
+    dropped.sendAndAwaitReply("bare 2");
+    dropped.socket.abort();
+    Thread.sleep(700);
+    System.out.println("bare session dropped");
+
+    Client failing = Client.connect(http, baseUri + "/bare");
+    failing.send("throw now");
+    Thread.sleep(HANDLER_ERROR_WAIT_MILLIS);
+    if (failing.closed.isDone()) {
+      System.out.println("after the throw the server closed with " + failing.awaitClose());
+    } else {
+      failing.sendAndAwaitReply("bare 3");
+      System.out.println("after the throw the session stayed open");
+      failing.socket.sendClose(4000, "bye").get(10, TimeUnit.SECONDS);
+      failing.awaitClose();
+    }
+    Thread.sleep(300);
+
+    Client grand = Client.connect(http, baseUri + "/grand");
+    grand.sendAndAwaitReply("grand text");
+    grand.reply = new CompletableFuture<>();
+    grand.socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(10, TimeUnit.SECONDS);
+    grand.reply.get(10, TimeUnit.SECONDS);
+    grand.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+    System.out.println("grand session closed with " + grand.awaitClose());
+
+    Client partial = Client.connect(http, baseUri + "/partial");
+    partial.reply = new CompletableFuture<>();
+    String chunk = "x".repeat(PARTIAL_LENGTH / PARTIAL_FRAMES);
+    for (int i = 0; i < PARTIAL_FRAMES; i++) {
+      String part = i < PARTIAL_FRAMES - 1 ? chunk : "x".repeat(PARTIAL_LENGTH - chunk.length() * i);
+      partial.socket.sendText(part, i == PARTIAL_FRAMES - 1).get(10, TimeUnit.SECONDS);
+    }
+    System.out.println("partial reply: " + partial.reply.get(10, TimeUnit.SECONDS));
+    partial.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+    partial.awaitClose();
+    Thread.sleep(500);
+  }
+
+  static final int PARTIAL_LENGTH = 100_000;
+  static final int PARTIAL_FRAMES = 13;
+  /** Longer than stallwatch waits to see what becomes of a session whose handler failed. */
+  static final long HANDLER_ERROR_WAIT_MILLIS = 1_500;
 
   /** Answers one message at a time. */
   static final class Client implements WebSocket.Listener {
@@ -66,6 +124,13 @@ public final class ClientScenario {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       reply.complete(data.toString());
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      reply.complete("binary");
       webSocket.request(1);
       return null;
     }

@@ -18,6 +18,7 @@ public final class JettyServer {
     server.setHandler(context);
     JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
       container.addEndpoint(JakartaEndpoints.RewriteEndpoint.class);
+      JakartaLifecycleEndpoints.register(container);
       container.addEndpoint(
           ServerEndpointConfig.Builder.create(JakartaEndpoints.EchoEndpoint.class, "/echo").build());
     });

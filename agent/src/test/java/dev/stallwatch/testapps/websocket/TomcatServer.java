@@ -8,6 +8,7 @@ public final class TomcatServer {
     try (EmbeddedTomcat tomcat = new EmbeddedTomcat(container -> {
       container.addEndpoint(JakartaEndpoints.RewriteEndpoint.class);
       container.addEndpoint(ServerEndpointConfig.Builder.create(JakartaEndpoints.EchoEndpoint.class, "/echo").build());
+      JakartaLifecycleEndpoints.register(container);
     })) {
       ClientScenario.run(tomcat.baseUri(), Integer.parseInt(args[0]));
     }

@@ -24,12 +24,14 @@ public final class TyrusServer {
   public static final class Config implements ServerApplicationConfig {
     @Override
     public Set<ServerEndpointConfig> getEndpointConfigs(Set<Class<? extends Endpoint>> endpoints) {
-      return Set.of(ServerEndpointConfig.Builder.create(JavaxEndpoints.EchoEndpoint.class, "/echo").build());
+      Set<ServerEndpointConfig> configs = new java.util.HashSet<>(JavaxLifecycleEndpoints.configs());
+      configs.add(ServerEndpointConfig.Builder.create(JavaxEndpoints.EchoEndpoint.class, "/echo").build());
+      return configs;
     }
 
     @Override
     public Set<Class<?>> getAnnotatedEndpointClasses(Set<Class<?>> scanned) {
-      return Set.of(JavaxEndpoints.RewriteEndpoint.class);
+      return Set.of(JavaxEndpoints.RewriteEndpoint.class, JavaxLifecycleEndpoints.BareEndpoint.class);
     }
   }
 }

@@ -1,0 +1,75 @@
+package dev.stallwatch.websocket;
+
+import java.io.InputStream;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.jar.asm.ClassReader;
+
+/**
+ * Every supertype of a class being loaded, at any depth, read from the class files its loader can find (nothing is
+ * loaded): a handler whose {@code Endpoint} or {@code MessageHandler} is a grandparent is a handler all the same, and
+ * the class file of a class being defined names only its direct supertypes. Asked only for the few classes that
+ * declare a handler-like method, once per class and loader.
+ */
+final class Supertypes {
+  private static final int MAX_DEPTH = 32;
+  private final Map<ClassLoader, Map<String, Set<String>>> byLoader =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** The supertypes (internal names) of a class whose direct superclass and interfaces are given. */
+  Set<String> of(ClassLoader loader, String superName, String[] interfaces) {
+    Set<String> all = new HashSet<>();
+    if (superName != null) {
+      all.add(superName);
+      all.addAll(ofType(loader, superName, 0));
+    }
+    for (String i : interfaces == null ? new String[0] : interfaces) {
+      all.add(i);
+      all.addAll(ofType(loader, i, 0));
+    }
+    return all;
+  }
+
+  private Set<String> ofType(ClassLoader loader, String name, int depth) {
+    if (name.equals("java/lang/Object") || depth > MAX_DEPTH) {
+      return Set.of();
+    }
+    Map<String, Set<String>> cache = byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
+    Set<String> cached = cache.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    Set<String> all = new HashSet<>();
+    byte[] bytes = read(loader, name);
+    if (bytes != null) {
+      ClassReader reader = new ClassReader(bytes);
+      String superName = reader.getSuperName();
+      if (superName != null) {
+        all.add(superName);
+        all.addAll(ofType(loader, superName, depth + 1));
+      }
+      for (String i : reader.getInterfaces()) {
+        all.add(i);
+        all.addAll(ofType(loader, i, depth + 1));
+      }
+    }
+    Set<String> result = Set.copyOf(all);
+    cache.put(name, result);
+    return result;
+  }
+
+  private static byte[] read(ClassLoader loader, String name) {
+    if (name.startsWith("java/")) {
+      return null; // the JDK's types implement none of the WebSocket APIs
+    }
+    try (InputStream in = loader.getResourceAsStream(name + ".class")) {
+      return in == null ? null : in.readAllBytes();
+    } catch (Exception | LinkageError e) {
+      return null;
+    }
+  }
+}
