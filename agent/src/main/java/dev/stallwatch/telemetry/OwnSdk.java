@@ -34,10 +34,8 @@ final class OwnSdk {
           .getOpenTelemetrySdk();
     } catch (RuntimeException | LinkageError e) {
       // The detectors do not need the SDK: they keep reporting on stderr and to the JSON Lines file.
-      AgentLog.line("OpenTelemetry export is off: the SDK could not start from the otel.* settings (" + e + ")"
-          + (ModuleLayer.boot().findModule("java.net.http").isEmpty() ? "; OTLP over http/protobuf needs the "
-              + "java.net.http module, which this JVM did not resolve (add --add-modules java.net.http, or set "
-              + "otel.exporter.otlp.protocol=grpc)" : ""));
+      AgentLog.line("OpenTelemetry export is off: the SDK could not start from the otel.* settings (" + e + "); "
+          + "detections still go to stderr");
       built = OpenTelemetrySdk.builder().build();
     }
     OpenTelemetrySdk sdk = built;

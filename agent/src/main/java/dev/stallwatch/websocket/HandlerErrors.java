@@ -5,6 +5,8 @@ import dev.stallwatch.report.DetectionKind;
 import dev.stallwatch.report.Detections;
 import dev.stallwatch.report.SiteRateLimiter;
 import dev.stallwatch.report.Stacks;
+import dev.stallwatch.telemetry.TelemetryNames;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -53,6 +55,16 @@ final class HandlerErrors implements Runnable {
         System.nanoTime());
     failure.session = session;
     queue.add(failure);
+    if (span.isRecording()) {
+      // The detection itself waits for the session's fate, when this span has ended; the event goes on it now.
+      span.addEvent(TelemetryNames.DETECTION_EVENT, Attributes.builder()
+          .put(TelemetryNames.DETECTION_KIND, DetectionKind.WEBSOCKET_ERROR.wireName())
+          .put(TelemetryNames.DETECTION_MESSAGE, head(site, error, thrownByHandler)
+              + "; what became of the session follows in the detection's log record, in this trace")
+          .put(TelemetryNames.THREAD_NAME, failure.thread)
+          .put(TelemetryNames.CODE_STACKTRACE, String.join("\n", Stacks.toStrings(error.getStackTrace())))
+          .build());
+    }
     return failure;
   }
 
@@ -84,14 +96,7 @@ final class HandlerErrors implements Runnable {
   private static Detection describe(Failure f, OpenSessions.Session session, long suppressed) {
     WebSocketSite site = f.site;
     String type = f.error.getClass().getName();
-    StringBuilder message = new StringBuilder("WebSocket ").append(site.method.event().wireName);
-    if (site.applicationMethod) {
-      message.append(" handler ").append(site.qualifiedName).append(" for ").append(site.endpoint);
-    } else {
-      message.append(" callback of ").append(site.endpoint);
-    }
-    message
-        .append(f.thrownByHandler ? " threw " : " was handed ").append(type).append("; ");
+    StringBuilder message = new StringBuilder(head(site, f.error, f.thrownByHandler)).append("; ");
     String outcome = outcome(session);
     message.append(outcome).append('.');
     if (suppressed > 0) {
@@ -112,6 +117,17 @@ final class HandlerErrors implements Runnable {
     }
     return Detection.of(DetectionKind.WEBSOCKET_ERROR, f.thread, message.toString(),
         Stacks.toStrings(f.error.getStackTrace()), details);
+  }
+
+  /** Which handler or callback of which endpoint threw or was handed what: the detection's sentence up to its outcome. */
+  static String head(WebSocketSite site, Throwable error, boolean thrownByHandler) {
+    StringBuilder head = new StringBuilder("WebSocket ").append(site.method.event().wireName);
+    if (site.applicationMethod) {
+      head.append(" handler ").append(site.qualifiedName).append(" for ").append(site.endpoint);
+    } else {
+      head.append(" callback of ").append(site.endpoint);
+    }
+    return head.append(thrownByHandler ? " threw " : " was handed ").append(error.getClass().getName()).toString();
   }
 
   /** What became of the session, in the words of what stallwatch saw. */

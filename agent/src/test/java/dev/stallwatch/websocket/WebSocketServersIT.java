@@ -119,6 +119,14 @@ class WebSocketServersIT {
           .findFirst().orElseThrow();
       assertThat(attribute(failed, "error.type")).isEqualTo("java.lang.IllegalStateException");
       assertThat(failed.getEventsList()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("exception"));
+      assertThat(failed.getEventsList()).as("the detection is on the span of the handler that threw")
+          .anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("stallwatch.detection");
+            assertThat(e.getAttributesList()).anySatisfy(a -> {
+              assertThat(a.getKey()).isEqualTo("stallwatch.detection.kind");
+              assertThat(a.getValue().getStringValue()).isEqualTo("websocket_error");
+            });
+          });
 
       Span block = receiver.awaitSpan(s -> s.getName().equals(server.blockClass() + ".rewriteBlock"),
           Duration.ofSeconds(5));
