@@ -97,6 +97,13 @@ public final class TelemetryNames {
   public static final AttributeKey<Boolean> WEBSOCKET_PEER_GONE = AttributeKey.booleanKey("websocket.peer_gone");
   /** On a message span: how many partial frames the application's handler was handed for the message. */
   public static final AttributeKey<Long> WEBSOCKET_MESSAGE_PARTS = AttributeKey.longKey("websocket.message.parts");
+  // Spring's STOMP messaging over WebSocket (websocket/StompCalls).
+  public static final String WEBSOCKET_STOMP_FRAMES_RECEIVED_METRIC = "websocket.stomp.frames.received";
+  /** A client frame's STOMP command ({@code SEND}, {@code SUBSCRIBE}, ...; {@code HEARTBEAT} for a heart-beat). */
+  public static final AttributeKey<String> WEBSOCKET_STOMP_COMMAND = AttributeKey.stringKey("websocket.stomp.command");
+  /** On a STOMP handler's span that failed: whether an {@code @MessageExceptionHandler} handled the exception. */
+  public static final AttributeKey<Boolean> WEBSOCKET_STOMP_ERROR_HANDLED =
+      AttributeKey.booleanKey("websocket.stomp.error.handled");
 
   private TelemetryNames() {}
 

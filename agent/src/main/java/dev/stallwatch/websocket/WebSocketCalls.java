@@ -94,6 +94,23 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
             + "and exception type").build();
   }
 
+  /** Sessions whose STOMP client sent DISCONNECT: their close with 1002 is no error. */
+  private volatile StompDisconnects stompDisconnects;
+
+  void stompDisconnects(StompDisconnects disconnects) {
+    stompDisconnects = disconnects;
+  }
+
+  /** {@code websocket.handler.duration}, shared with the STOMP handler calls ({@link StompCalls}). */
+  DoubleHistogram durations() {
+    return durations;
+  }
+
+  /** {@code websocket.handler.errors}, shared with the STOMP handler calls. */
+  LongCounter handlerErrors() {
+    return handlerErrors;
+  }
+
   @Override
   public Object begin(int siteId, Object self, Object[] arguments) {
     WebSocketSite site = sites.get(siteId);
@@ -274,7 +291,8 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
             activeSessions.add(-1, site.endpointAttributes);
           }
           boolean fromErrorCallback = thread.anyRunning(SAME_EVENT.get(HandlerEvent.ERROR.ordinal()));
-          closed(site, span, argument, session, fromErrorCallback);
+          StompDisconnects disconnects = stompDisconnects;
+          closed(site, span, argument, session, fromErrorCallback, disconnects != null && disconnects.closed(self));
         }
         default -> {
           if (argument instanceof Throwable t) {
@@ -339,6 +357,11 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   /** A close: counted by its code, which goes on the span with its reason, and remembered on the session. */
   private void closed(WebSocketSite site, Span span, Object reason, OpenSessions.Session session,
       boolean fromErrorCallback) {
+    closed(site, span, reason, session, fromErrorCallback, false);
+  }
+
+  private void closed(WebSocketSite site, Span span, Object reason, OpenSessions.Session session,
+      boolean fromErrorCallback, boolean stompClientDisconnected) {
     int closeCode = WebSocketObjects.closeCode(reason);
     closedSessions.add(1, site.closedAttributes(closeCode));
     String phrase = WebSocketObjects.closeReason(reason);
@@ -352,7 +375,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       if (phrase != null) {
         span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_REASON, phrase);
       }
-      if (isErrorClose(closeCode)) {
+      if (isErrorClose(closeCode) && !(stompClientDisconnected && closeCode == StompDisconnects.PROTOCOL_ERROR)) {
         span.setStatus(StatusCode.ERROR, closeCode == INTERNAL_ERROR ? "closed with 1011 (internal error)"
             : "closed with " + closeCode);
       }

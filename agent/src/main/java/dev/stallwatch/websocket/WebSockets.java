@@ -1,5 +1,6 @@
 package dev.stallwatch.websocket;
 
+import dev.stallwatch.bootstrap.StallwatchStomp;
 import dev.stallwatch.bootstrap.StallwatchWebSockets;
 import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.report.Detections;
@@ -26,9 +27,24 @@ public final class WebSockets {
       Telemetry telemetry, InFlightOperations operations, Detections detections, Watchdog watchdog) {
     WebSocketSites sites = new WebSocketSites(config.runawayThreshold().toNanos());
     HandlerErrors errors = new HandlerErrors(detections);
-    StallwatchWebSockets.setListener(
-        new WebSocketCalls(sites, operations, errors, telemetry.tracer(), telemetry.meter()));
+    WebSocketCalls calls = new WebSocketCalls(sites, operations, errors, telemetry.tracer(), telemetry.meter());
+    StallwatchWebSockets.setListener(calls);
     watchdog.every(ERROR_REPORT_INTERVAL, errors);
     instrumentation.addTransformer(new WebSocketTransformer(agentLoader, sites), false);
+    installStomp(instrumentation, agentLoader, config, telemetry, operations, detections, watchdog, calls);
+  }
+
+  /** Spring's STOMP messaging ({@link StompTransformer}, {@link StompCalls}): same metrics as the handlers'. */
+  private static void installStomp(Instrumentation instrumentation, ClassLoader agentLoader, StallwatchConfig config,
+      Telemetry telemetry, InFlightOperations operations, Detections detections, Watchdog watchdog,
+      WebSocketCalls calls) {
+    StompErrors stompErrors = new StompErrors(detections);
+    StompDisconnects disconnects = new StompDisconnects();
+    calls.stompDisconnects(disconnects);
+    StallwatchStomp.setListener(new StompCalls(operations, stompErrors, disconnects, telemetry.tracer(),
+        telemetry.meter(),
+        config.runawayThreshold().toNanos(), calls.durations(), calls.handlerErrors()));
+    watchdog.every(ERROR_REPORT_INTERVAL, stompErrors);
+    instrumentation.addTransformer(new StompTransformer(agentLoader), false);
   }
 }

@@ -1,0 +1,122 @@
+package dev.stallwatch.websocket;
+
+import dev.stallwatch.bootstrap.StallwatchHealth;
+import dev.stallwatch.log.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Spring's STOMP messaging over WebSocket, seen from two of Spring's own classes (the application's
+ * {@code @MessageMapping} controllers are not changed):
+ * <ul>
+ *   <li>{@code StompSubProtocolHandler.handleMessageFromClient}: its one call of {@code MessageChannel.send} hands each
+ *       decoded client frame to the client inbound channel; a call of {@code StallwatchStomp.inbound} with the same
+ *       message is put before it (a {@code DUP}, so the operand stack is unchanged). Only that method: the
+ *       {@code DISCONNECT} Spring makes up itself when a session ends is not a frame a client sent;
+ *   <li>{@code AbstractMethodMessageHandler} (of {@code spring-messaging}, under {@code SimpAnnotationMethodMessageHandler}):
+ *       {@code handleMatch}, which runs the matched {@code @MessageMapping} or {@code @SubscribeMapping} method on the
+ *       inbound channel's executor and hands what it throws to {@code processHandlerMethodException}, and
+ *       {@code getExceptionHandlerMethod}, whose result says whether an {@code @MessageExceptionHandler} takes it.
+ * </ul>
+ * The class names are compared exactly, so every other class costs one string comparison. Spring's raw per-frame
+ * handler ({@code SubProtocolWebSocketHandler}) stays untraced, as every class of Spring's is
+ * ({@link WebSocketTransformer}): the message's span is the handler method's.
+ */
+final class StompTransformer implements ClassFileTransformer {
+  static final String SUB_PROTOCOL_HANDLER = "org/springframework/web/socket/messaging/StompSubProtocolHandler";
+  static final String METHOD_MESSAGE_HANDLER =
+      "org/springframework/messaging/handler/invocation/AbstractMethodMessageHandler";
+  private static final String HOOKS = dev.stallwatch.bootstrap.StallwatchStomp.class.getName().replace('.', '/');
+
+  private final ClassLoader agentLoader;
+
+  StompTransformer(ClassLoader agentLoader) {
+    this.agentLoader = agentLoader;
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain, byte[] bytes) {
+    if (loader == null || loader == agentLoader || className == null
+        || !(className.equals(SUB_PROTOCOL_HANDLER) || className.equals(METHOD_MESSAGE_HANDLER))) {
+      return null;
+    }
+    try {
+      return className.equals(SUB_PROTOCOL_HANDLER) ? hookInboundFrames(bytes) : hookHandlerCalls(bytes, loader);
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
+      AgentLog.line("websocket: could not instrument " + className.replace('/', '.') + "; STOMP messages are not "
+          + "traced (" + t + ")");
+      return null;
+    }
+  }
+
+  /** {@code StompSubProtocolHandler} with its inbound channel send announced, or null if its shape is not known. */
+  static byte[] hookInboundFrames(byte[] bytes) {
+    ClassReader reader = new ClassReader(bytes);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    boolean[] changed = {false};
+    reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+      @Override
+      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+          String[] exceptions) {
+        MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+        if (!name.equals("handleMessageFromClient")) {
+          return next;
+        }
+        return new MethodVisitor(Opcodes.ASM9, next) {
+          @Override
+          public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean isInterface) {
+            if (opcode == Opcodes.INVOKEINTERFACE && owner.equals("org/springframework/messaging/MessageChannel")
+                && method.equals("send") && desc.equals("(Lorg/springframework/messaging/Message;)Z")) {
+              super.visitInsn(Opcodes.DUP);
+              super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "inbound", "(Ljava/lang/Object;)V", false);
+              changed[0] = true;
+            }
+            super.visitMethodInsn(opcode, owner, method, desc, isInterface);
+          }
+        };
+      }
+    }, 0);
+    if (!changed[0]) {
+      AgentLog.line("websocket: this Spring's StompSubProtocolHandler does not send frames as expected; STOMP frames "
+          + "are not counted");
+      return null;
+    }
+    return writer.toByteArray();
+  }
+
+  private static byte[] hookHandlerCalls(byte[] bytes, ClassLoader loader) {
+    String name = METHOD_MESSAGE_HANDLER.replace('/', '.');
+    ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
+        ClassFileLocator.ForClassLoader.of(loader));
+    TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
+    return new ByteBuddy()
+        .with(TypeValidation.DISABLED)
+        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+        .with(InstrumentedType.Factory.Default.FROZEN)
+        .with(Implementation.Context.Disabled.Factory.INSTANCE)
+        .redefine(type, locator)
+        .visit(Advice.to(StompAdvice.HandleMatch.class).on(ElementMatchers.named("handleMatch")
+            .and(ElementMatchers.takesArguments(4)).and(ElementMatchers.not(ElementMatchers.isAbstract()))))
+        .visit(Advice.to(StompAdvice.ExceptionHandlerLookup.class).on(
+            ElementMatchers.named("getExceptionHandlerMethod").and(ElementMatchers.takesArguments(2))))
+        .make()
+        .getBytes();
+  }
+}
