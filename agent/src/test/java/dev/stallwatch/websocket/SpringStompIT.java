@@ -65,6 +65,10 @@ class SpringStompIT {
           Duration.ofSeconds(5));
       assertThat(attribute(greeting, "websocket.stomp.command")).isEqualTo("SUBSCRIBE");
       assertThat(attribute(greeting, "code.function.name")).isEqualTo(CONTROLLER + ".greeting");
+      assertThat(receiver.spans().stream().map(Span::getName).filter(n -> n.startsWith("websocket message ")).distinct())
+          .as("a span only for what an application method handled: not the CONNECT, nor the SUBSCRIBE to the broker")
+          .containsExactlyInAnyOrder("websocket message /app/chat/{room}", "websocket message /app/greeting",
+              "websocket message /app/fail", "websocket message /app/handled", "websocket message /app/slow");
       assertThat(receiver.spans()).as("no span for Spring's raw frame handler: the handler's span is the message's")
           .noneSatisfy(s -> assertThat(s.getName()).startsWith("websocket message org.springframework"));
 
