@@ -1,5 +1,6 @@
 package dev.stallwatch.websocket;
 
+import dev.stallwatch.bootstrap.StallwatchReactiveWebSockets;
 import dev.stallwatch.bootstrap.StallwatchWebSockets;
 import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.report.Detections;
@@ -10,7 +11,8 @@ import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 
 /**
- * WebSocket handlers ({@code jakarta.websocket}, {@code javax.websocket}, Spring's {@code WebSocketHandler}): a span
+ * WebSocket handlers ({@code jakarta.websocket}, {@code javax.websocket}, Spring's {@code WebSocketHandler}, Spring WebFlux's reactive one on Reactor Netty
+ * ({@link ReactiveWebSockets})): a span
  * per message and per open, close and error callback, session and message metrics, {@code websocket_error}
  * detections, and each handler call watched by the runaway watchdog. Always on; see docs/telemetry.md.
  */
@@ -28,7 +30,10 @@ public final class WebSockets {
     HandlerErrors errors = new HandlerErrors(detections);
     StallwatchWebSockets.setListener(
         new WebSocketCalls(sites, operations, errors, telemetry.tracer(), telemetry.meter()));
+    StallwatchReactiveWebSockets.setListener(
+        new ReactiveWebSockets(sites, operations, errors, telemetry.tracer(), telemetry.meter()));
     watchdog.every(ERROR_REPORT_INTERVAL, errors);
     instrumentation.addTransformer(new WebSocketTransformer(agentLoader, sites), false);
+    instrumentation.addTransformer(new ReactiveWebSocketTransformer(agentLoader), false);
   }
 }
