@@ -20,14 +20,17 @@ import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * A Spring Boot WebFlux application on Reactor Netty (127.0.0.1, a free port) with reactive WebSocket handlers, and
  * the JDK's WebSocket client against it, in the same JVM:
  * <ul>
- *   <li>{@code /echo} ({@link EchoHandler}): three messages echoed, then the client closes with 1000;
+ *   <li>{@code /echo} ({@link EchoHandler}): three messages echoed with a value from the request's Reactor context,
+ *       then the client closes with 1000;
  *   <li>{@code /slow} ({@link Slow#handler()}, a lambda): a {@code map} that blocks the event loop for 2.5 s;
  *   <li>{@code /fail} ({@link FailingHandler}): the pipeline fails with an {@code IllegalStateException};
  *   <li>{@code /ticks} ({@link TickHandler}): sends a tick every 50 ms until the client goes: one client closes
@@ -98,11 +101,18 @@ public class WebFluxServer {
         "/fail", new FailingHandler(), "/ticks", new TickHandler()), -1);
   }
 
-  /** Echoes every text message. */
+  /** Writes a value into the request's Reactor context, which Spring hands on to the WebSocket handler. */
+  @Bean
+  public WebFilter contextTag() {
+    return (exchange, chain) -> chain.filter(exchange).contextWrite(Context.of("tag", "kept"));
+  }
+
+  /** Echoes every text message, with the value the request's Reactor context holds. */
   public static final class EchoHandler implements WebSocketHandler {
     @Override
     public Mono<Void> handle(WebSocketSession session) {
-      return session.send(session.receive().map(m -> session.textMessage("echo " + m.getPayloadAsText())));
+      return Mono.deferContextual(context -> session.send(session.receive().map(m -> session.textMessage(
+          "echo " + m.getPayloadAsText() + " " + context.getOrDefault("tag", "(no context)")))));
     }
   }
 
