@@ -137,7 +137,7 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
     WebSocketSite[] endpointSites = sites.containerSide(endpoint);
     WebSocketSite sessionSite = endpointSites[HandlerEvent.OPEN.ordinal()];
     Span span = tracer.spanBuilder(TelemetryNames.webSocketSpanName(SESSION_EVENT, endpoint))
-        .setParent(Context.current()).setSpanKind(SpanKind.SERVER).startSpan();
+        .setParent(Context.current()).setSpanKind(SpanKind.INTERNAL).startSpan();
     if (span.isRecording()) {
       span.setAttribute(TelemetryNames.WEBSOCKET_ENDPOINT, endpoint);
       span.setAttribute(TelemetryNames.WEBSOCKET_EVENT, SESSION_EVENT);
@@ -343,6 +343,8 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
     final String messageOperation;
     private final AtomicInteger pending = new AtomicInteger(2);
     private final AtomicBoolean closeSeen = new AtomicBoolean();
+    /** Written before the count that {@link #done} reads it after. */
+    private int closeCode = -1;
 
     Session(ReactiveApi api, WebSocketSite[] sites, WebSocketSite handlerSite, Span span, Object connection,
         Object springSession) {
@@ -389,8 +391,7 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       }
       int code = status == null ? -1 : api.closeCode(status);
       String reason = status == null || status instanceof Integer ? null : api.closeReason(status);
-      WebSocketSite site = sites[HandlerEvent.CLOSE.ordinal()];
-      closedSessions.add(1, site.closedAttributes(code));
+      closeCode = code;
       if (span.isRecording()) {
         if (code >= 0) {
           span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) code);
@@ -414,6 +415,7 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       byConnection.remove(new IdentityKey(connection));
       bySession.remove(new IdentityKey(springSession));
       activeSessions.add(-1, sites[HandlerEvent.OPEN.ordinal()].endpointAttributes);
+      closedSessions.add(1, sites[HandlerEvent.CLOSE.ordinal()].closedAttributes(closeCode));
       span.end();
     }
   }

@@ -3,7 +3,7 @@ package dev.stallwatch.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stallwatch.testapps.websocket.WebFluxServer;
+import dev.stallwatch.testapps.webflux.WebFluxServer;
 import dev.stallwatch.testing.ForkedJvm;
 import dev.stallwatch.testing.Jdk;
 import dev.stallwatch.testing.OtlpReceiver;
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * blocks the event loop reported as a runaway while it blocks, and clients that close or abort reported as nothing.
  */
 class WebFluxWebSocketIT {
-  private static final String APP = "dev.stallwatch.testapps.websocket.WebFluxServer$";
+  private static final String APP = "dev.stallwatch.testapps.webflux.WebFluxServer$";
   private static final String ECHO = APP + "EchoHandler";
   private static final String SLOW = APP + "Slow";
   private static final String FAIL = APP + "FailingHandler";
@@ -49,7 +49,7 @@ class WebFluxWebSocketIT {
       // The session: open to close, with the close status the client sent.
       Span echoSession = receiver.awaitSpan(s -> s.getName().equals("websocket session " + ECHO)
           && !s.getAttributesList().isEmpty(), Duration.ofSeconds(20));
-      assertThat(echoSession.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
+      assertThat(echoSession.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_INTERNAL);
       assertThat(OtlpReceiver.attribute(echoSession.getAttributesList(), "websocket.close.code")).isEqualTo("1000");
       assertThat(OtlpReceiver.attribute(echoSession.getAttributesList(), "websocket.close.reason")).isEqualTo("bye");
       assertThat(echoSession.getStatus().getCode()).isNotEqualTo(Status.StatusCode.STATUS_CODE_ERROR);

@@ -1,4 +1,4 @@
-package dev.stallwatch.testapps.websocket;
+package dev.stallwatch.testapps.webflux;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,8 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.HandlerMapping;
@@ -39,9 +38,8 @@ import reactor.util.context.Context;
  * Waits for the {@code websocket_error} detection in the detections file before it ends, so that the test does not
  * depend on the watchdog's timing.
  */
-// No component scan: the package holds the servlet Spring server too.
-@SpringBootConfiguration(proxyBeanMethods = false)
-@EnableAutoConfiguration
+// A package of its own: the servlet Spring server's component scan must not find it, nor it that server.
+@SpringBootApplication(proxyBeanMethods = false)
 public class WebFluxServer {
   public static void main(String[] args) throws Exception {
     ConfigurableApplicationContext context = SpringApplication.run(WebFluxServer.class,
