@@ -1,6 +1,7 @@
 package dev.stallwatch.websocket;
 
 import dev.stallwatch.bootstrap.StallwatchStomp;
+import dev.stallwatch.bootstrap.StallwatchReactiveWebSockets;
 import dev.stallwatch.bootstrap.StallwatchWebSockets;
 import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.report.Detections;
@@ -11,7 +12,8 @@ import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 
 /**
- * WebSocket handlers ({@code jakarta.websocket}, {@code javax.websocket}, Spring's {@code WebSocketHandler}): a span
+ * WebSocket handlers ({@code jakarta.websocket}, {@code javax.websocket}, Spring's {@code WebSocketHandler}, Spring WebFlux's reactive one on Reactor Netty
+ * ({@link ReactiveWebSockets})): a span
  * per message and per open, close and error callback, session and message metrics, {@code websocket_error}
  * detections, and each handler call watched by the runaway watchdog. Always on; see docs/telemetry.md.
  */
@@ -31,6 +33,9 @@ public final class WebSockets {
     StallwatchWebSockets.setListener(calls);
     watchdog.every(ERROR_REPORT_INTERVAL, errors);
     instrumentation.addTransformer(new WebSocketTransformer(agentLoader, sites), false);
+    StallwatchReactiveWebSockets.setListener(
+        new ReactiveWebSockets(sites, operations, errors, telemetry.tracer(), telemetry.meter()));
+    instrumentation.addTransformer(new ReactiveWebSocketTransformer(agentLoader), false);
     installStomp(instrumentation, agentLoader, config, telemetry, operations, detections, watchdog, calls);
   }
 

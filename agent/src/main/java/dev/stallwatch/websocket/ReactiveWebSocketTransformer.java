@@ -1,0 +1,122 @@
+package dev.stallwatch.websocket;
+
+import dev.stallwatch.bootstrap.StallwatchHealth;
+import dev.stallwatch.log.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Spring WebFlux WebSocket on Reactor Netty, by three exact classes of the frameworks' (nothing of the application's
+ * is changed, so a handler written as a lambda is covered too; a name comparison is all other classes cost):
+ * <ul>
+ *   <li>Spring's {@code ReactorNettyRequestUpgradeStrategy}: its call of {@code WebSocketHandler.handle(session)} is
+ *       followed by the bootstrap's {@code handled(handler, session, mono)}, whose result replaces the {@code Mono};
+ *   <li>Reactor Netty's {@code WebsocketServerOperations.onInboundNext}: {@link ReactiveAdvice.Inbound};
+ *   <li>Spring's {@code NettyWebSocketSessionSupport.toFrame}: {@link ReactiveAdvice.Outbound}.
+ * </ul>
+ * See {@link ReactiveWebSockets} for what is traced.
+ */
+final class ReactiveWebSocketTransformer implements ClassFileTransformer {
+  static final String UPGRADE_STRATEGY =
+      "org/springframework/web/reactive/socket/server/upgrade/ReactorNettyRequestUpgradeStrategy";
+  static final String SERVER_OPERATIONS = "reactor/netty/http/server/WebsocketServerOperations";
+  static final String SESSION_SUPPORT = "org/springframework/web/reactive/socket/adapter/NettyWebSocketSessionSupport";
+  private static final String HANDLER = "org/springframework/web/reactive/socket/WebSocketHandler";
+  private static final String HANDLE = "(Lorg/springframework/web/reactive/socket/WebSocketSession;)Lreactor/core/publisher/Mono;";
+  private static final String HOOKS =
+      dev.stallwatch.bootstrap.StallwatchReactiveWebSockets.class.getName().replace('.', '/');
+
+  private final ClassLoader agentLoader;
+
+  ReactiveWebSocketTransformer(ClassLoader agentLoader) {
+    this.agentLoader = agentLoader;
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain, byte[] bytes) {
+    if (loader == null || loader == agentLoader || className == null) {
+      return null;
+    }
+    try {
+      return switch (className) {
+        case UPGRADE_STRATEGY -> afterHandle(bytes);
+        case SERVER_OPERATIONS -> advise(className, bytes, loader, ReactiveAdvice.Inbound.class, "onInboundNext", 2);
+        case SESSION_SUPPORT -> advise(className, bytes, loader, ReactiveAdvice.Outbound.class, "toFrame", 1);
+        default -> null;
+      };
+    } catch (Throwable t) {
+      StallwatchHealth.swallowed(t);
+      AgentLog.line("websocket: could not instrument " + className.replace('/', '.') + "; WebFlux WebSocket sessions "
+          + "are not traced (" + t + ")");
+      return null;
+    }
+  }
+
+  /**
+   * Each {@code handler.handle(session)} becomes {@code (Mono) handled(handler, session, handler.handle(session))}:
+   * the two operands are duplicated before the call, so the operand stack is the same after it and nothing else in
+   * the method changes.
+   */
+  static byte[] afterHandle(byte[] bytes) {
+    ClassReader reader = new ClassReader(bytes);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    boolean[] changed = {false};
+    reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+      @Override
+      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+          String[] exceptions) {
+        return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
+          @Override
+          public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean isInterface) {
+            if (opcode == Opcodes.INVOKEINTERFACE && owner.equals(HANDLER) && method.equals("handle")
+                && desc.equals(HANDLE)) {
+              super.visitInsn(Opcodes.DUP2);
+              super.visitMethodInsn(opcode, owner, method, desc, isInterface);
+              super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "handled",
+                  "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", false);
+              super.visitTypeInsn(Opcodes.CHECKCAST, "reactor/core/publisher/Mono");
+              changed[0] = true;
+              return;
+            }
+            super.visitMethodInsn(opcode, owner, method, desc, isInterface);
+          }
+        };
+      }
+    }, 0);
+    return changed[0] ? writer.toByteArray() : null;
+  }
+
+  private static byte[] advise(String className, byte[] bytes, ClassLoader loader, Class<?> advice, String method,
+      int arguments) {
+    String name = className.replace('/', '.');
+    ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
+        ClassFileLocator.ForClassLoader.of(loader));
+    TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
+    return new ByteBuddy()
+        .with(TypeValidation.DISABLED)
+        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+        .with(InstrumentedType.Factory.Default.FROZEN)
+        .with(Implementation.Context.Disabled.Factory.INSTANCE)
+        .redefine(type, locator)
+        .visit(Advice.to(advice).on(ElementMatchers.named(method).and(ElementMatchers.takesArguments(arguments))
+            .and(ElementMatchers.not(ElementMatchers.isAbstract()))))
+        .make()
+        .getBytes();
+  }
+}
