@@ -44,7 +44,8 @@ public final class LockInstrumentation {
   public static void installPermitAccounting(Instrumentation instrumentation, ClassLoader agentLoader,
       CallSites sites) {
     prepareHooks(agentLoader);
-    instrumentation.addTransformer(new SemaphoreCallSiteRewriter(agentLoader, sites), false);
+    // Retransformation-capable: a rewrite changes method bodies only, so a late attach can rewrite loaded classes.
+    instrumentation.addTransformer(new SemaphoreCallSiteRewriter(agentLoader, sites), true);
     StallwatchPermits.enable();
   }
 

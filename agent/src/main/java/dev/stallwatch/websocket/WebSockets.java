@@ -21,7 +21,10 @@ public final class WebSockets {
 
   private WebSockets() {}
 
-  /** Instruments handler classes loaded from now on (classes loaded before the agent started are not changed). */
+  /**
+   * Instruments handler and container classes loaded from now on; {@link #retransformLoaded} covers those loaded
+   * before a late attach. The transformer can retransform: it changes method bodies only (no member is added).
+   */
   public static void install(Instrumentation instrumentation, ClassLoader agentLoader, StallwatchConfig config,
       Telemetry telemetry, InFlightOperations operations, Detections detections, Watchdog watchdog) {
     WebSocketSites sites = new WebSocketSites(config.runawayThreshold().toNanos());
@@ -29,6 +32,14 @@ public final class WebSockets {
     StallwatchWebSockets.setListener(
         new WebSocketCalls(sites, operations, errors, telemetry.tracer(), telemetry.meter()));
     watchdog.every(ERROR_REPORT_INTERVAL, errors);
-    instrumentation.addTransformer(new WebSocketTransformer(agentLoader, sites), false);
+    instrumentation.addTransformer(new WebSocketTransformer(agentLoader, sites), true);
+  }
+
+  /**
+   * Whether a class loaded before a late attach is worth retransforming for WebSocket handlers, sends or the
+   * containers' side of sessions (given its internal name and class file).
+   */
+  public static boolean mayInstrument(String internalName, byte[] classFile) {
+    return WebSocketTransformer.mayChange(internalName, classFile);
   }
 }
