@@ -29,6 +29,7 @@ import dev.stallwatch.telemetry.ServiceName;
 import dev.stallwatch.telemetry.Telemetry;
 import dev.stallwatch.testscope.TestScopes;
 import dev.stallwatch.websocket.WebSockets;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +83,8 @@ public final class AgentStartup {
     CallSites permitSites = new CallSites();
     boolean locks = install(Feature.LOCKS, config, () -> LockInstrumentation.installLockHooks(instrumentation,
         agentLoader));
-    boolean permits = install(Feature.PERMITS, config, () -> LockInstrumentation.installPermitAccounting(
+    ClassFileTransformer[] late = new ClassFileTransformer[2]; // what a late attach asks about loaded classes
+    boolean permits = install(Feature.PERMITS, config, () -> late[1] = LockInstrumentation.installPermitAccounting(
         instrumentation, agentLoader, permitSites));
     LockEngine lockEngine = null;
     if (locks || permits) {
@@ -97,12 +99,12 @@ public final class AgentStartup {
     InFlightOperations operations = RunawayDetector.install(detections, telemetry.meter(), watchdog);
     install(Feature.BLOCKS, config, () -> coverage.blockClasses =
         Blocks.install(instrumentation, config, telemetry, operations, watchdog));
-    boolean websocket = install(Feature.WEBSOCKET, config, () -> WebSockets.install(instrumentation, agentLoader,
-        config, telemetry, operations, detections, watchdog));
+    install(Feature.WEBSOCKET, config, () -> late[0] = WebSockets.install(instrumentation, agentLoader, config,
+        telemetry, operations, detections, watchdog));
     if (attachedLate) {
       coverage.lockClasses = locks;
       try {
-        LateAttach.retransformLoaded(instrumentation, agentLoader, websocket, permits, coverage);
+        LateAttach.retransformLoaded(instrumentation, agentLoader, late[0], late[1], coverage);
       } catch (Throwable t) {
         AgentLog.line("the classes loaded before the attach could not all be retransformed; what loads from now on "
             + "is covered (" + t + ")");

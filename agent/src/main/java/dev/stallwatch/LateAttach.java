@@ -2,13 +2,11 @@ package dev.stallwatch;
 
 import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.instrumentation.LoadedClasses;
-import dev.stallwatch.permits.SemaphoreCallSiteRewriter;
-import dev.stallwatch.websocket.WebSockets;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiPredicate;
 
 /**
  * What an attach to a running JVM ({@code jcmd <pid> JVMTI.agent_load}, {@code VirtualMachine.loadAgent}) does beyond
@@ -31,21 +29,27 @@ final class LateAttach {
     boolean lockClasses;
   }
 
-  /** Retransforms the loaded classes the installed WebSocket and permit features would have changed at load. */
-  static void retransformLoaded(Instrumentation instrumentation, ClassLoader agentLoader, boolean websocket,
-      boolean permits, Coverage coverage) {
-    if (!websocket && !permits) {
+  /**
+   * Retransforms the loaded classes that the installed WebSocket transformer and permit rewriter (either may be null:
+   * not installed) would have changed at load.
+   */
+  static void retransformLoaded(Instrumentation instrumentation, ClassLoader agentLoader,
+      ClassFileTransformer websocket, ClassFileTransformer permits, Coverage coverage) {
+    List<ClassFileTransformer> transformers = new ArrayList<>();
+    if (websocket != null) {
+      transformers.add(websocket);
+    }
+    if (permits != null) {
+      transformers.add(permits);
+    }
+    if (transformers.isEmpty()) {
       return;
     }
-    BiPredicate<String, byte[]> never = (name, bytes) -> false;
-    LoadedClasses.Found found = LoadedClasses.matching(instrumentation, agentLoader,
-        websocket ? WebSockets::mayInstrument : never,
-        permits ? (name, bytes) -> SemaphoreCallSiteRewriter.mentionsSemaphore(bytes) : never);
-    // The filters are byte searches, a superset of what the transformers change: the count says how many were
-    // looked at again, which for an operator is the useful number ("did it see my endpoint at all?").
+    LoadedClasses.Found found = LoadedClasses.changedBy(instrumentation, agentLoader, transformers);
     LoadedClasses.retransform(instrumentation, found.classes());
-    coverage.websocketClasses = websocket ? found.counts()[0] : -1;
-    coverage.permitClasses = permits ? found.counts()[1] : -1;
+    int next = 0;
+    coverage.websocketClasses = websocket != null ? found.counts()[next++] : -1;
+    coverage.permitClasses = permits != null ? found.counts()[next] : -1;
   }
 
   /** The one line a late attach prints. */

@@ -25,6 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LateAttachIT {
   private static final String ROOM = "dev.stallwatch.testapps.websocket.LateAttachTomcat$RoomEndpoint";
+  /** A programmatic endpoint is named for its class. */
+  private static final String ECHO = "dev.stallwatch.testapps.websocket.JakartaEndpoints$EchoEndpoint";
 
   static List<Jdk> jdks() {
     return Jdk.all();
@@ -68,15 +70,15 @@ class LateAttachIT {
       app.awaitStdout("done", Duration.ofSeconds(60));
 
       // The session opened before the attach is traced from its first message after it.
-      receiver.awaitSpan(s -> s.getName().equals("websocket message /echo"), Duration.ofSeconds(10));
+      receiver.awaitSpan(s -> s.getName().equals("websocket message " + ECHO), Duration.ofSeconds(10));
       Span open = receiver.awaitSpan(s -> s.getName().equals("websocket open /late/{room}"), Duration.ofSeconds(10));
-      assertThat(open.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CONSUMER);
+      assertThat(OtlpReceiver.attribute(open.getAttributesList(), "websocket.endpoint")).isEqualTo("/late/{room}");
       List<Span> messages = receiver.spans().stream()
           .filter(s -> s.getName().equals("websocket message /late/{room}")).toList();
       assertThat(messages).as("hello, slow and corrupt after the attach; none from before").hasSize(3);
       assertThat(receiver.awaitCounter("websocket.sessions.opened", "websocket.endpoint", "/late/{room}",
           Duration.ofSeconds(10))).isEqualTo(1);
-      assertThat(receiver.awaitCounter("websocket.messages.received", "websocket.endpoint", "/echo",
+      assertThat(receiver.awaitCounter("websocket.messages.received", "websocket.endpoint", ECHO,
           Duration.ofSeconds(10))).isEqualTo(1);
       assertThat(app.stderr()).doesNotContain("could not");
       System.out.println(line);
@@ -113,6 +115,10 @@ class LateAttachIT {
       // known it would be reported within a few scans of the leak.
       Thread.sleep(3_000);
       assertThat(app.detections("permit_leak")).as("only the permit taken after the attach").hasSize(1);
+
+      app.loadAgent("stallwatch.permit.leak.threshold=5s");
+      app.awaitStderrMatching("\\[stallwatch\\] already attached to this JVM; ignoring the second attach",
+          Duration.ofSeconds(10));
       assertThat(app.stderr()).doesNotContain("could not");
     }
   }

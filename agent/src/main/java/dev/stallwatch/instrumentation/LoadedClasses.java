@@ -3,18 +3,18 @@ package dev.stallwatch.instrumentation;
 import dev.stallwatch.bootstrap.StallwatchPlatformClasses;
 import dev.stallwatch.log.AgentLog;
 import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiPredicate;
 
 /**
  * The application's classes that were loaded before the agent was attached to a running JVM, found and retransformed
  * so that a late attach covers them as a start with {@code -javaagent} would have.
  *
- * <p>Which ones: a feature's transformer decides from the class file's bytes (a byte search), so the same question is
- * asked here of each loaded class's file as its class loader still serves it ({@code getResourceAsStream}); a class
- * with no class file (generated at run time) is not looked at. This reads class files on the attaching thread (jcmd's
+ * <p>Which ones: each feature's transformer is asked, as if the class were loading now, with the class file as its
+ * class loader still serves it ({@code getResourceAsStream}); the transformers rule out nearly every class with a byte
+ * search before parsing anything. A class with no class file (generated at run time) is not looked at. This reads class files on the attaching thread (jcmd's
  * or the Attach API's), not on an application thread. Only the matches are retransformed, in small batches: each
  * {@link Instrumentation#retransformClasses} call swaps its classes in one safepoint, and a short one per batch keeps
  * the application's pause small (docs/performance.md, "Late attach"). A retransformation may change method bodies
@@ -26,19 +26,20 @@ public final class LoadedClasses {
 
   private LoadedClasses() {}
 
-  /** The classes found worth retransforming, and how many each filter accepted (a class may count for several). */
+  /** The classes found worth retransforming, and how many each transformer changes (a class may count for several). */
   public record Found(List<Class<?>> classes, int[] counts) {}
 
   /**
    * The modifiable classes of application class loaders (not the boot, platform or agent loader, not the JDK's
-   * packages, not hidden classes) whose class file one of {@code filters} accepts, given the internal name and the
-   * bytes. Each class file is read once.
+   * packages, not hidden classes) that one of {@code transformers} changes, asked as at the class's loading with its
+   * class file as its loader serves it (so a class is retransformed only when a retransformation will change it).
+   * Each class file is read once; the transformers must tolerate being asked twice (theirs are idempotent: site ids
+   * are registered by name).
    */
-  @SafeVarargs
-  public static Found matching(Instrumentation instrumentation, ClassLoader agentLoader,
-      BiPredicate<String, byte[]>... filters) {
+  public static Found changedBy(Instrumentation instrumentation, ClassLoader agentLoader,
+      List<ClassFileTransformer> transformers) {
     List<Class<?>> out = new ArrayList<>();
-    int[] counts = new int[filters.length];
+    int[] counts = new int[transformers.size()];
     ClassLoader platform = ClassLoader.getPlatformClassLoader();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       try {
@@ -56,8 +57,9 @@ public final class LoadedClasses {
           continue;
         }
         boolean wanted = false;
-        for (int i = 0; i < filters.length; i++) {
-          if (filters[i].test(internalName, bytes)) {
+        for (int i = 0; i < transformers.size(); i++) {
+          if (transformers.get(i).transform(type.getModule(), loader, internalName, null, type.getProtectionDomain(),
+              bytes) != null) {
             counts[i]++;
             wanted = true;
           }

@@ -6,6 +6,7 @@ import dev.stallwatch.report.Detections;
 import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.Watchdog;
 import dev.stallwatch.telemetry.Telemetry;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 
@@ -22,24 +23,19 @@ public final class WebSockets {
   private WebSockets() {}
 
   /**
-   * Instruments handler and container classes loaded from now on; {@link #retransformLoaded} covers those loaded
-   * before a late attach. The transformer can retransform: it changes method bodies only (no member is added).
+   * Instruments handler and container classes loaded from now on. Returns the transformer, which a late attach asks
+   * about the classes loaded before it: it can retransform, as it changes method bodies only (no member is added).
    */
-  public static void install(Instrumentation instrumentation, ClassLoader agentLoader, StallwatchConfig config,
-      Telemetry telemetry, InFlightOperations operations, Detections detections, Watchdog watchdog) {
+  public static ClassFileTransformer install(Instrumentation instrumentation, ClassLoader agentLoader,
+      StallwatchConfig config, Telemetry telemetry, InFlightOperations operations, Detections detections,
+      Watchdog watchdog) {
     WebSocketSites sites = new WebSocketSites(config.runawayThreshold().toNanos());
     HandlerErrors errors = new HandlerErrors(detections);
     StallwatchWebSockets.setListener(
         new WebSocketCalls(sites, operations, errors, telemetry.tracer(), telemetry.meter()));
     watchdog.every(ERROR_REPORT_INTERVAL, errors);
-    instrumentation.addTransformer(new WebSocketTransformer(agentLoader, sites), true);
-  }
-
-  /**
-   * Whether a class loaded before a late attach is worth retransforming for WebSocket handlers, sends or the
-   * containers' side of sessions (given its internal name and class file).
-   */
-  public static boolean mayInstrument(String internalName, byte[] classFile) {
-    return WebSocketTransformer.mayChange(internalName, classFile);
+    WebSocketTransformer transformer = new WebSocketTransformer(agentLoader, sites);
+    instrumentation.addTransformer(transformer, true);
+    return transformer;
   }
 }
