@@ -7,6 +7,7 @@
 #
 #   benchmarks/late-attach-pause.sh [java]      (default: the java on PATH)
 #   Environment: DURATION (30 s in all), ATTACH_AT (12 s), CLIENTS (2)
+# jcmd splits its arguments at '=' unless quoted, hence the double quotes inside the shell's.
 # Needs agent/target/stallwatch-agent.jar and agent/target/test-classes (./mvnw -pl agent package -DskipTests, or
 # any agent verify), and Tomcat in ~/.m2 (the agent's test dependency).
 set -euo pipefail
@@ -22,6 +23,7 @@ cp="agent/target/test-classes"
 for a in tomcat-embed-core tomcat-embed-websocket tomcat-embed-el; do
   cp="$cp:$repo/$a/$tomcat_version/$a-$tomcat_version.jar"
 done
+cp="$cp:$HOME/.m2/repository/org/apache/tomcat/tomcat-annotations-api/$tomcat_version/tomcat-annotations-api-$tomcat_version.jar"
 work=$(mktemp -d)
 pid=
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -33,7 +35,7 @@ for _ in $(seq 1 300); do grep -q "load running" "$work/out.log" && break; sleep
 sleep "$attach_at"
 before=$(date +%s.%N)
 "$jcmd" "$pid" JVMTI.agent_load "$PWD/agent/target/stallwatch-agent.jar" \
-  "stallwatch.detections.file=$work/detections.jsonl,otel.traces.exporter=none,otel.metrics.exporter=none,otel.logs.exporter=none" \
+  "\"stallwatch.detections.file=$work/detections.jsonl,otel.traces.exporter=none,otel.metrics.exporter=none,otel.logs.exporter=none\"" \
   >"$work/jcmd.log"
 after=$(date +%s.%N)
 wait "$pid" || true
