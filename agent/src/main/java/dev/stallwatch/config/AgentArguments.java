@@ -23,6 +23,11 @@ public final class AgentArguments {
   private static final Pattern SETTING = Pattern.compile("^((?:stallwatch|otel)\\.[A-Za-z0-9._-]+)=(.*)$",
       Pattern.DOTALL);
 
+  /** A key with no value: what jcmd leaves of {@code key=value,...} when it was not quoted (it splits at '='). */
+  private static final Pattern BARE_KEY = Pattern.compile("^(?:stallwatch|otel)\\.[A-Za-z0-9._-]+$");
+  private static final String JCMD_HINT = " (jcmd cuts an unquoted option at its first '=': give it in double quotes, "
+      + "jcmd <pid> JVMTI.agent_load <jar> '\"key=value,...\"')";
+
   private AgentArguments() {}
 
   /** The settings in the order given (a key given twice keeps its last value); never null. */
@@ -51,7 +56,7 @@ public final class AgentArguments {
         value.append(',').append(trimmed);
       } else {
         warnings.accept("config: agent argument '" + trimmed + "' is not a stallwatch.* or otel.* setting "
-            + "(key=value); it is ignored");
+            + "(key=value); it is ignored" + (BARE_KEY.matcher(trimmed).matches() ? JCMD_HINT : ""));
       }
     }
     if (key != null) {

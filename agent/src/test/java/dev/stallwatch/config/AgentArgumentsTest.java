@@ -77,6 +77,14 @@ class AgentArgumentsTest {
   }
 
   @Test
+  void aKeyWithoutItsValueAsJcmdLeavesAnUnquotedOptionSaysHowToQuoteIt() {
+    assertThat(parse("stallwatch.detections.file")).isEmpty();
+    assertThat(warnings).containsExactly("config: agent argument 'stallwatch.detections.file' is not a stallwatch.* "
+        + "or otel.* setting (key=value); it is ignored (jcmd cuts an unquoted option at its first '=': give it in "
+        + "double quotes, jcmd <pid> JVMTI.agent_load <jar> '\"key=value,...\"')");
+  }
+
+  @Test
   void aKeyGivenTwiceKeepsItsLastValue() {
     assertThat(parse("stallwatch.runaway.threshold=2s,stallwatch.runaway.threshold=3s"))
         .containsExactly(entry("stallwatch.runaway.threshold", "3s"));
