@@ -11,9 +11,10 @@ import java.util.Map;
 /**
  * What an attach to a running JVM ({@code jcmd <pid> JVMTI.agent_load}, {@code VirtualMachine.loadAgent}) does beyond
  * a start with {@code -javaagent}: the features' transformers only see classes as they load, so the application
- * classes loaded before the attach that a feature would have changed are found and retransformed (one pass over the
- * loaded classes, each class file read once, each class retransformed once whatever the number of features that
- * want it); then one line says that stallwatch attached, what it covered and where detections go.
+ * classes loaded before the attach that a feature's transformer would have changed are found and retransformed (one
+ * pass over the loaded classes, each class file read once and shown to each transformer as at its loading, each class
+ * retransformed once whatever the number of features that change it); then one line says that stallwatch attached,
+ * what it covered and where detections go.
  *
  * <p>The JDK's lock classes and block methods need nothing here: their installers retransform what is loaded in
  * either case.

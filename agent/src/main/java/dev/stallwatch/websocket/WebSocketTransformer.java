@@ -59,19 +59,12 @@ final class WebSocketTransformer implements ClassFileTransformer {
     this.sites = sites;
   }
 
-  /**
-   * Whether a class file may be changed here at all (the byte search {@link #transform} starts with): the classes
-   * loaded before a late attach that are worth retransforming.
-   */
-  static boolean mayChange(String className, byte[] bytes) {
-    return ClassBytes.contains(bytes, API_PACKAGE) || ClassBytes.contains(bytes, SPRING_PACKAGE);
-  }
-
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] bytes) {
     if (loader == null || loader == agentLoader || className == null
-        || StallwatchPlatformClasses.isPlatformInternalName(className) || !mayChange(className, bytes)) {
+        || StallwatchPlatformClasses.isPlatformInternalName(className)
+        || !(ClassBytes.contains(bytes, API_PACKAGE) || ClassBytes.contains(bytes, SPRING_PACKAGE))) {
       return null;
     }
     try {
