@@ -1,6 +1,7 @@
 package dev.stallwatch;
 
 import dev.stallwatch.blocks.Blocks;
+import dev.stallwatch.config.AgentArguments;
 import dev.stallwatch.config.ConfigLoader;
 import dev.stallwatch.config.Feature;
 import dev.stallwatch.config.StallwatchConfig;
@@ -28,6 +29,7 @@ import dev.stallwatch.telemetry.ServiceName;
 import dev.stallwatch.telemetry.Telemetry;
 import dev.stallwatch.testscope.TestScopes;
 import dev.stallwatch.websocket.WebSockets;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,15 +48,20 @@ public final class AgentStartup {
 
   private AgentStartup() {}
 
+  /**
+   * @param agentArguments the text after {@code -javaagent:stallwatch-agent.jar=}, or the option of a late attach:
+   *     settings ({@link AgentArguments}) that win over system properties and the environment
+   * @param attachedLate loaded into a running JVM: classes already loaded are covered too, and one line says so
+   */
   public static void start(String agentArguments, Instrumentation instrumentation, boolean attachedLate) {
-    if (agentArguments != null && !agentArguments.isBlank()) {
-      AgentLog.line("agent arguments '" + agentArguments + "' are not used; configure stallwatch with "
-          + "-Dstallwatch.* system properties or STALLWATCH_* environment variables");
-    }
+    long began = System.nanoTime();
     // Byte Buddy (relocated) must not touch sun.misc.Unsafe: JDK 24+ warns on stderr when anything does.
     System.setProperty(net.bytebuddy.ByteBuddy.class.getPackageName() + ".safe", "true");
-    StallwatchConfig config = ConfigLoader.load(System.getProperties(), System.getenv(), AgentLog::line);
-    Telemetry telemetry = withAgentContextLoader(() -> Telemetry.start(ServiceName.guess(), VERSION));
+    Map<String, String> arguments = AgentArguments.parse(agentArguments, AgentLog::line);
+    StallwatchConfig config = ConfigLoader.load(arguments, System.getProperties(), System.getenv(), AgentLog::line);
+    Map<String, String> otelArguments = AgentArguments.openTelemetry(arguments);
+    Telemetry telemetry = withAgentContextLoader(() -> Telemetry.start(ServiceName.guess(), VERSION, otelArguments));
+    LateAttach.Coverage coverage = new LateAttach.Coverage();
     TestScopes testScopes = new TestScopes();
     List<DetectionSink> sinks = sinks(config, telemetry);
     sinks.add(testScopes);
@@ -76,7 +83,8 @@ public final class AgentStartup {
     CallSites permitSites = new CallSites();
     boolean locks = install(Feature.LOCKS, config, () -> LockInstrumentation.installLockHooks(instrumentation,
         agentLoader));
-    boolean permits = install(Feature.PERMITS, config, () -> LockInstrumentation.installPermitAccounting(
+    ClassFileTransformer[] late = new ClassFileTransformer[2]; // what a late attach asks about loaded classes
+    boolean permits = install(Feature.PERMITS, config, () -> late[1] = LockInstrumentation.installPermitAccounting(
         instrumentation, agentLoader, permitSites));
     LockEngine lockEngine = null;
     if (locks || permits) {
@@ -89,9 +97,19 @@ public final class AgentStartup {
 
     // Operations (block methods, WebSocket handler calls) and the runaway watchdog that watches them.
     InFlightOperations operations = RunawayDetector.install(detections, telemetry.meter(), watchdog);
-    install(Feature.BLOCKS, config, () -> Blocks.install(instrumentation, config, telemetry, operations, watchdog));
-    install(Feature.WEBSOCKET, config, () -> WebSockets.install(instrumentation, agentLoader, config, telemetry,
-        operations, detections, watchdog));
+    install(Feature.BLOCKS, config, () -> coverage.blockClasses =
+        Blocks.install(instrumentation, config, telemetry, operations, watchdog));
+    install(Feature.WEBSOCKET, config, () -> late[0] = WebSockets.install(instrumentation, agentLoader, config,
+        telemetry, operations, detections, watchdog));
+    if (attachedLate) {
+      coverage.lockClasses = locks;
+      try {
+        LateAttach.retransformLoaded(instrumentation, agentLoader, late[0], late[1], coverage);
+      } catch (Throwable t) {
+        AgentLog.line("the classes loaded before the attach could not all be retransformed; what loads from now on "
+            + "is covered (" + t + ")");
+      }
+    }
 
     // What a test framework asks through bootstrap/StallwatchTestScope (stallwatch-junit); idle until a test opens one.
     testScopes.start(watchdog, lockEngine, deadlocksOn ? deadlocks : null, permitSites::describe);
@@ -101,6 +119,10 @@ public final class AgentStartup {
       monitors.stop();
       telemetry.shutdown(5);
     }, "stallwatch-shutdown"));
+    if (attachedLate) {
+      AgentLog.line(LateAttach.summary(coverage, config, otelArguments, telemetry.isOpenTelemetryAgent(),
+          (System.nanoTime() - began) / 1_000_000));
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -42,11 +43,14 @@ public final class Blocks {
 
   private Blocks() {}
 
-  /** Does nothing when {@code stallwatch.blocks} is unset. */
-  public static void install(Instrumentation instrumentation, StallwatchConfig config, Telemetry telemetry,
+  /**
+   * Does nothing when {@code stallwatch.blocks} is unset. Returns how many classes already loaded (before a late
+   * attach, or by the time of {@code premain}) were retransformed.
+   */
+  public static int install(Instrumentation instrumentation, StallwatchConfig config, Telemetry telemetry,
       InFlightOperations operations, Watchdog watchdog) {
     if (config.blocks().isEmpty()) {
-      return;
+      return 0;
     }
     BlockMatcher matcher = new BlockMatcher(config.blocks());
     BlockSites sites = new BlockSites(config.runawayThreshold());
@@ -59,10 +63,11 @@ public final class Blocks {
                 BlockMatcher.patternForMethod(matcher.patternsForHierarchy(hierarchy(type)), method.getName()))))
         .to(BlockAdvice.class);
 
+    Problems problems = new Problems();
     new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(new Problems())
+        .with(problems)
         .with(transformer -> MethodNameFilter.around(transformer, matcher.patterns()))
         .ignore((type, loader, module, classBeingRedefined, protectionDomain) ->
             loader == null || loader == agentLoader || loader == ClassLoader.getPlatformClassLoader()
@@ -72,6 +77,7 @@ public final class Blocks {
         .installOn(instrumentation);
 
     watchdog.every(Duration.ofSeconds(1), new NoMatchHint(matcher.patterns(), sites, NO_MATCH_HINT_DELAY));
+    return problems.retransformed.get();
   }
 
   private static DynamicType.Builder<?> instrument(DynamicType.Builder<?> builder, TypeDescription type,
@@ -112,9 +118,18 @@ public final class Blocks {
     return names;
   }
 
-  /** Says once per class why it could not be instrumented. */
+  /** Says once per class why it could not be instrumented; counts the loaded classes it retransformed. */
   private static final class Problems extends AgentBuilder.Listener.Adapter {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    final AtomicInteger retransformed = new AtomicInteger();
+
+    @Override
+    public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
+        boolean loaded, DynamicType dynamicType) {
+      if (loaded) {
+        retransformed.incrementAndGet();
+      }
+    }
 
     @Override
     public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,

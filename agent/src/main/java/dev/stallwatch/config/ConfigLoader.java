@@ -15,8 +15,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Reads {@code stallwatch.*} settings from system properties and {@code STALLWATCH_*} environment variables (system
- * properties win), and turns every bad value into one warning naming the key, the value and what is used instead. It
+ * Reads {@code stallwatch.*} settings from the agent's arguments ({@link AgentArguments}), system properties and
+ * {@code STALLWATCH_*} environment variables (in that order of precedence: the agent's arguments are the only settings
+ * a late attach can give, and the most specific at a start), and turns every bad value into one warning naming the key, the value and what is used instead. It
  * never fails: the application must start whatever the configuration says.
  */
 public final class ConfigLoader {
@@ -35,9 +36,34 @@ public final class ConfigLoader {
   /** Loads the configuration; each problem is passed to {@code warnings} as one line of text. */
   public static StallwatchConfig load(Properties systemProperties, Map<String, String> environment,
       Consumer<String> warnings) {
+    return load(Map.of(), systemProperties, environment, warnings);
+  }
+
+  /**
+   * Loads the configuration with the agent's arguments ({@link AgentArguments#parse}) over system properties over
+   * environment variables; the arguments' {@code otel.*} settings are the SDK's and are not looked at here.
+   */
+  public static StallwatchConfig load(Map<String, String> agentArguments, Properties systemProperties,
+      Map<String, String> environment, Consumer<String> warnings) {
     ConfigLoader loader = new ConfigLoader(warnings);
     loader.collect(systemProperties, environment);
+    loader.collectArguments(agentArguments);
     return loader.build();
+  }
+
+  private void collectArguments(Map<String, String> agentArguments) {
+    for (Map.Entry<String, String> e : agentArguments.entrySet()) {
+      if (!e.getKey().startsWith(PROPERTY_PREFIX)) {
+        continue;
+      }
+      ConfigKey key = ConfigKey.byKey(e.getKey());
+      if (key == null) {
+        warnUnknown(e.getKey(), e.getValue(), false);
+      } else {
+        rawValues.put(key, e.getValue());
+        sourceNames.put(key, e.getKey());
+      }
+    }
   }
 
   private void collect(Properties systemProperties, Map<String, String> environment) {

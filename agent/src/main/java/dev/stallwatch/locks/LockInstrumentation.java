@@ -7,6 +7,7 @@ import dev.stallwatch.bootstrap.StallwatchRegistry;
 import dev.stallwatch.log.AgentLog;
 import dev.stallwatch.permits.CallSites;
 import dev.stallwatch.permits.SemaphoreCallSiteRewriter;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
@@ -41,11 +42,15 @@ public final class LockInstrumentation {
   }
 
   /** Rewrites the application's Semaphore call sites so that every permit is accounted to the line that took it. */
-  public static void installPermitAccounting(Instrumentation instrumentation, ClassLoader agentLoader,
+  public static ClassFileTransformer installPermitAccounting(Instrumentation instrumentation, ClassLoader agentLoader,
       CallSites sites) {
     prepareHooks(agentLoader);
-    instrumentation.addTransformer(new SemaphoreCallSiteRewriter(agentLoader, sites), false);
+    // Retransformation-capable: a rewrite changes method bodies only, so a late attach can rewrite loaded classes
+    // (it asks the returned rewriter which ones).
+    SemaphoreCallSiteRewriter rewriter = new SemaphoreCallSiteRewriter(agentLoader, sites);
+    instrumentation.addTransformer(rewriter, true);
     StallwatchPermits.enable();
+    return rewriter;
   }
 
   /**

@@ -75,7 +75,7 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
     }
   }
 
-  static boolean mentionsSemaphore(byte[] bytes) {
+  public static boolean mentionsSemaphore(byte[] bytes) {
     return ClassBytes.contains(bytes, SEMAPHORE_BYTES);
   }
 

@@ -22,12 +22,14 @@ final class OwnSdk {
 
   private OwnSdk() {}
 
-  static Telemetry start(String defaultServiceName, String version) {
+  static Telemetry start(String defaultServiceName, String version, Map<String, String> otelArguments) {
     ExportProblemLog.install();
     OpenTelemetrySdk built;
     try {
       built = AutoConfiguredOpenTelemetrySdk.builder()
           .addPropertiesSupplier(() -> DEFAULTS)
+          // The agent's arguments: over system properties and the environment, without changing either.
+          .addPropertiesCustomizer(config -> otelArguments)
           .addResourceCustomizer((resource, config) -> withServiceName(resource, defaultServiceName))
           .disableShutdownHook()
           .build()

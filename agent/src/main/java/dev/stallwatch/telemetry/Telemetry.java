@@ -1,9 +1,11 @@
 package dev.stallwatch.telemetry;
 
+import dev.stallwatch.log.AgentLog;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
+import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
@@ -39,10 +41,23 @@ public final class Telemetry {
    *     {@code service.name} resource attribute is set
    */
   public static Telemetry start(String defaultServiceName, String version) {
+    return start(defaultServiceName, version, Map.of());
+  }
+
+  /**
+   * As {@link #start(String, String)}, with {@code otel.*} settings given as the agent's arguments, which win over
+   * the same keys in system properties and the environment. The JVM's system properties are left as they are: the
+   * application may read {@code otel.*} itself, for an SDK of its own.
+   */
+  public static Telemetry start(String defaultServiceName, String version, Map<String, String> otelArguments) {
     if (OpenTelemetryAgent.joined()) {
+      if (!otelArguments.isEmpty()) {
+        AgentLog.line("the agent arguments " + String.join(", ", otelArguments.keySet()) + " are ignored: "
+            + "stallwatch uses the OpenTelemetry Java agent's SDK, which that agent configured at its start");
+      }
       return OpenTelemetryAgent.telemetry(version);
     }
-    return OwnSdk.start(defaultServiceName, version);
+    return OwnSdk.start(defaultServiceName, version, otelArguments);
   }
 
   /** True when this is the OpenTelemetry Java agent's OpenTelemetry, not stallwatch's own SDK. */

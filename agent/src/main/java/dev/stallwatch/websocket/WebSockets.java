@@ -8,6 +8,7 @@ import dev.stallwatch.report.Detections;
 import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.Watchdog;
 import dev.stallwatch.telemetry.Telemetry;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 
@@ -24,19 +25,27 @@ public final class WebSockets {
 
   private WebSockets() {}
 
-  /** Instruments handler classes loaded from now on (classes loaded before the agent started are not changed). */
-  public static void install(Instrumentation instrumentation, ClassLoader agentLoader, StallwatchConfig config,
-      Telemetry telemetry, InFlightOperations operations, Detections detections, Watchdog watchdog) {
+  /**
+   * Instruments handler and container classes loaded from now on. Returns the transformer, which a late attach asks
+   * about the classes loaded before it: it can retransform, as it changes method bodies only (no member is added).
+   */
+  public static ClassFileTransformer install(Instrumentation instrumentation, ClassLoader agentLoader,
+      StallwatchConfig config, Telemetry telemetry, InFlightOperations operations, Detections detections,
+      Watchdog watchdog) {
     WebSocketSites sites = new WebSocketSites(config.runawayThreshold().toNanos());
     HandlerErrors errors = new HandlerErrors(detections);
     WebSocketCalls calls = new WebSocketCalls(sites, operations, errors, telemetry.tracer(), telemetry.meter());
     StallwatchWebSockets.setListener(calls);
     watchdog.every(ERROR_REPORT_INTERVAL, errors);
-    instrumentation.addTransformer(new WebSocketTransformer(agentLoader, sites), false);
+    WebSocketTransformer transformer = new WebSocketTransformer(agentLoader, sites);
+    instrumentation.addTransformer(transformer, true);
     StallwatchReactiveWebSockets.setListener(
         new ReactiveWebSockets(sites, operations, errors, telemetry.tracer(), telemetry.meter()));
     instrumentation.addTransformer(new ReactiveWebSocketTransformer(agentLoader), false);
     installStomp(instrumentation, agentLoader, config, telemetry, operations, detections, watchdog, calls);
+    // A late attach retransforms the handler and container classes this one changes; Spring's STOMP and WebFlux
+    // classes loaded before an attach are not covered (README, "Attach to a running JVM").
+    return transformer;
   }
 
   /** Spring's STOMP messaging ({@link StompTransformer}, {@link StompCalls}): same metrics as the handlers'. */

@@ -39,7 +39,9 @@ class BadConfigurationIT {
       -D  | stallwatch.blocks                | A#b#c                       | is not ClassPattern#methodPattern | that entry is ignored
       -D  | stallwatch.detections.file       | ""                          | is empty                     | detections are not written to a file
       -D  | stallwatch.detections.file       | /proc/no-such-dir/d.jsonl   | cannot be written            | detections are not written to a file
-      ARG | (agent argument)                 | lock.wait.threshold=2s      | are not used                 | -Dstallwatch.*
+      ARG | (agent argument)                 | lock.wait.threshold=2s      | is not a stallwatch.* or otel.* setting | it is ignored
+      ARG | (agent argument)                 | stallwatch.runaway.threshold=soon | is not a duration      | using the default 30s
+      ARG | (agent argument)                 | stallwatch.colour=red       | unknown setting              | is ignored
       -D  | otel.traces.exporter             | carrier-pigeon              | could not start              | OpenTelemetry export is off
       """)
   void badSettingIsOneLineAndTheApplicationStarts(String how, String key, String value, String problem,

@@ -31,6 +31,8 @@ public final class ForkedJvm {
   private boolean agent = true;
   private String agentArguments;
   private boolean detectionsFile = true;
+  /** For a program the agent is attached to later: the detections file its arguments will name. */
+  private Path laterDetections;
 
   private ForkedJvm(Jdk jdk, String mainClass) {
     this.jdk = jdk;
@@ -64,6 +66,15 @@ public final class ForkedJvm {
   /** Text after {@code -javaagent:stallwatch-agent.jar=}. */
   public ForkedJvm agentArguments(String arguments) {
     agentArguments = arguments;
+    return this;
+  }
+
+  /**
+   * The JSON Lines file {@link RunningJvm#detections()} reads, for a program started without the agent
+   * ({@link #withoutAgent()}) that a test attaches it to later with that file in the agent's arguments.
+   */
+  public ForkedJvm detectionsAt(Path file) {
+    laterDetections = file;
     return this;
   }
 
@@ -155,6 +166,9 @@ public final class ForkedJvm {
       } else if (properties.containsKey("stallwatch.detections.file")) {
         detections = Paths.get(properties.get("stallwatch.detections.file"));
       }
+    }
+    if (!agent && laterDetections != null) {
+      detections = laterDetections;
     }
     command.addAll(jvmOptions);
     for (Map.Entry<String, String> p : properties.entrySet()) {

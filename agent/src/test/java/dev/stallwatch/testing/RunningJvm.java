@@ -62,6 +62,20 @@ public final class RunningJvm implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * Loads the packaged agent jar into this running JVM through the Attach API ({@code jdk.attach}), as
+   * {@code jcmd <pid> JVMTI.agent_load} does, with {@code options} as the agent's arguments; returns once the agent's
+   * {@code agentmain} has returned.
+   */
+  public void loadAgent(String options) throws Exception {
+    com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(pid()));
+    try {
+      vm.loadAgent(ForkedJvm.agentJar().toString(), options);
+    } finally {
+      vm.detach();
+    }
+  }
+
   /** The detections written to the JSON Lines file so far, each parsed as JSON. */
   public List<JsonNode> detections() {
     List<JsonNode> out = new ArrayList<>();
