@@ -1,7 +1,7 @@
 package dev.stallwatch.websocket;
 
-import dev.stallwatch.bootstrap.StallwatchStomp;
 import dev.stallwatch.bootstrap.StallwatchReactiveWebSockets;
+import dev.stallwatch.bootstrap.StallwatchStomp;
 import dev.stallwatch.bootstrap.StallwatchWebSockets;
 import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.report.Detections;
