@@ -5,18 +5,12 @@ import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.Operation;
 import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.LongHistogram;
-import io.opentelemetry.api.metrics.LongUpDownCounter;
-import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,10 +51,6 @@ import java.util.function.Consumer;
 final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
   /** The event of a reactive session's span ({@code websocket.event}), from its handler's start to its close. */
   static final String SESSION_EVENT = "session";
-  private static final List<Double> DURATION_BUCKETS =
-      List.of(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0);
-  private static final List<Long> SIZE_BUCKETS =
-      List.of(16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L);
   private static final int MAX_TRACKED = 200_000;
   private static final String CONTEXT_HANDLER = "org.springframework.web.reactive.socket.adapter.ContextWebSocketHandler";
 
@@ -68,15 +58,7 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
   private final InFlightOperations operations;
   private final HandlerErrors errors;
   private final Tracer tracer;
-  private final LongUpDownCounter activeSessions;
-  private final LongCounter openedSessions;
-  private final LongCounter closedSessions;
-  private final LongCounter receivedMessages;
-  private final LongHistogram receivedSizes;
-  private final DoubleHistogram durations;
-  private final LongCounter handlerErrors;
-  private final LongCounter sentMessages;
-  private final LongHistogram sentSizes;
+  private final WebSocketInstruments metrics;
   /** Open sessions by Reactor Netty's connection (the inbound side, also {@code this} of {@code onInboundNext}). */
   private final Map<IdentityKey, Session> byConnection = new ConcurrentHashMap<>();
   /** The same sessions by Spring's session object, for the outbound side. */
@@ -89,35 +71,12 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
   };
 
   ReactiveWebSockets(WebSocketSites sites, InFlightOperations operations, HandlerErrors errors, Tracer tracer,
-      Meter meter) {
+      WebSocketInstruments metrics) {
     this.sites = sites;
     this.operations = operations;
     this.errors = errors;
     this.tracer = tracer;
-    // The same instruments as WebSocketCalls' (same names, units and descriptions: the SDK hands out one of each).
-    activeSessions = meter.upDownCounterBuilder(TelemetryNames.WEBSOCKET_SESSIONS_ACTIVE_METRIC).setUnit("{session}")
-        .setDescription("WebSocket sessions open now (opened and not yet closed), by endpoint").build();
-    openedSessions = meter.counterBuilder(TelemetryNames.WEBSOCKET_SESSIONS_OPENED_METRIC).setUnit("{session}")
-        .setDescription("WebSocket sessions opened, by endpoint").build();
-    closedSessions = meter.counterBuilder(TelemetryNames.WEBSOCKET_SESSIONS_CLOSED_METRIC).setUnit("{session}")
-        .setDescription("WebSocket sessions closed, by endpoint and close code").build();
-    receivedMessages = meter.counterBuilder(TelemetryNames.WEBSOCKET_MESSAGES_RECEIVED_METRIC).setUnit("{message}")
-        .setDescription("WebSocket messages handed to a handler, by endpoint and message type").build();
-    receivedSizes = meter.histogramBuilder(TelemetryNames.WEBSOCKET_MESSAGE_RECEIVED_SIZE_METRIC).ofLongs()
-        .setUnit("By")
-        .setDescription("Size of received WebSocket messages (UTF-8 bytes for text), by endpoint and type")
-        .setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
-    durations = meter.histogramBuilder(TelemetryNames.WEBSOCKET_HANDLER_DURATION_METRIC).setUnit("s")
-        .setDescription("Duration of WebSocket handler calls, by endpoint and event")
-        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
-    sentMessages = meter.counterBuilder(TelemetryNames.WEBSOCKET_MESSAGES_SENT_METRIC).setUnit("{message}")
-        .setDescription("WebSocket messages the application sent, by endpoint and message type").build();
-    sentSizes = meter.histogramBuilder(TelemetryNames.WEBSOCKET_MESSAGE_SENT_SIZE_METRIC).ofLongs().setUnit("By")
-        .setDescription("Size of sent WebSocket messages (UTF-8 bytes for text), by endpoint and type")
-        .setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
-    handlerErrors = meter.counterBuilder(TelemetryNames.WEBSOCKET_HANDLER_ERRORS_METRIC).setUnit("{error}")
-        .setDescription("WebSocket handler failures (thrown, or handed to the error callback), by endpoint, event "
-            + "and exception type").build();
+    this.metrics = metrics;
   }
 
   @Override
@@ -146,8 +105,8 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
     }
     Session session = new Session(api, endpointSites, handlerSite(endpoint), span, connection, springSession);
-    activeSessions.add(1, sessionSite.endpointAttributes);
-    openedSessions.add(1, sessionSite.endpointAttributes);
+    metrics.activeSessions.add(1, sessionSite.endpointAttributes);
+    metrics.openedSessions.add(1, sessionSite.endpointAttributes);
     byConnection.put(new IdentityKey(connection), session);
     bySession.put(new IdentityKey(springSession), session);
     Object decorated;
@@ -218,9 +177,9 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       boolean whole = !type.equals(CONTINUATION);
       if (whole) {
         Attributes attributes = site.messageAttributes.of(type);
-        receivedMessages.add(1, attributes);
+        metrics.receivedMessages.add(1, attributes);
         if (size >= 0) {
-          receivedSizes.record(size, attributes);
+          metrics.receivedSizes.record(size, attributes);
         }
       }
       Context parent = Context.current();
@@ -266,7 +225,7 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       }
       operations.end(op, now);
       span.end();
-      durations.record((now - op.startNanos()) / 1e9, attributes);
+      metrics.durations.record((now - op.startNanos()) / 1e9, attributes);
     } finally {
       thread.busy(false);
     }
@@ -285,9 +244,9 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
     long size = session.api.messageSize(message);
     Attributes attributes = session.sites[HandlerEvent.MESSAGE.ordinal()].messageAttributes
         .of(type == null ? "object" : type);
-    sentMessages.add(1, attributes);
+    metrics.sentMessages.add(1, attributes);
     if (size >= 0) {
-      sentSizes.record(size, attributes);
+      metrics.sentSizes.record(size, attributes);
     }
   }
 
@@ -364,7 +323,7 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
         return;
       }
       if (peerGone(error)) {
-        handlerErrors.add(1, handlerSite.errorAttributes(error.getClass()));
+        metrics.handlerErrors.add(1, handlerSite.errorAttributes(error.getClass()));
         if (span.isRecording()) {
           span.setAttribute(TelemetryNames.ERROR_TYPE, error.getClass().getName());
           span.setAttribute(TelemetryNames.WEBSOCKET_PEER_GONE, true);
@@ -372,7 +331,7 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
         return;
       }
       recordOnSpan(span, error);
-      handlerErrors.add(1, handlerSite.errorAttributes(error.getClass()));
+      metrics.handlerErrors.add(1, handlerSite.errorAttributes(error.getClass()));
       errors.failed(handlerSite, error, true, span, state);
     }
 
@@ -414,8 +373,8 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       }
       byConnection.remove(new IdentityKey(connection));
       bySession.remove(new IdentityKey(springSession));
-      activeSessions.add(-1, sites[HandlerEvent.OPEN.ordinal()].endpointAttributes);
-      closedSessions.add(1, sites[HandlerEvent.CLOSE.ordinal()].closedAttributes(closeCode));
+      metrics.activeSessions.add(-1, sites[HandlerEvent.OPEN.ordinal()].endpointAttributes);
+      metrics.closedSessions.add(1, sites[HandlerEvent.CLOSE.ordinal()].closedAttributes(closeCode));
       span.end();
     }
   }

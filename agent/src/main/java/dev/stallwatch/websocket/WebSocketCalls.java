@@ -5,11 +5,6 @@ import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.Operation;
 import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.LongHistogram;
-import io.opentelemetry.api.metrics.LongUpDownCounter;
-import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -29,24 +24,12 @@ import java.util.function.Predicate;
 final class WebSocketCalls implements StallwatchWebSocketListener {
   /** The close code a WebSocket container sends when a handler failed: "internal error". */
   static final int INTERNAL_ERROR = 1011;
-  private static final List<Double> DURATION_BUCKETS =
-      List.of(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0);
-  private static final List<Long> SIZE_BUCKETS =
-      List.of(16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L);
 
   private final WebSocketSites sites;
   private final InFlightOperations operations;
   private final HandlerErrors errors;
   private final Tracer tracer;
-  private final LongUpDownCounter activeSessions;
-  private final LongCounter openedSessions;
-  private final LongCounter closedSessions;
-  private final LongCounter receivedMessages;
-  private final LongHistogram receivedSizes;
-  private final DoubleHistogram durations;
-  private final LongCounter handlerErrors;
-  private final LongCounter sentMessages;
-  private final LongHistogram sentSizes;
+  private final WebSocketInstruments metrics;
   private final OpenSessions sessions = new OpenSessions();
   private final PartialMessages partials = new PartialMessages();
   /** A handler's failure on this thread not yet tied to its session (see {@link #placeFailure}). */
@@ -64,34 +47,12 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       Attributes.of(TelemetryNames.WEBSOCKET_ENDPOINT, OUTSIDE_HANDLERS), TelemetryNames.WEBSOCKET_MESSAGE_TYPE);
 
   WebSocketCalls(WebSocketSites sites, InFlightOperations operations, HandlerErrors errors, Tracer tracer,
-      Meter meter) {
+      WebSocketInstruments metrics) {
     this.sites = sites;
     this.operations = operations;
     this.errors = errors;
     this.tracer = tracer;
-    activeSessions = meter.upDownCounterBuilder(TelemetryNames.WEBSOCKET_SESSIONS_ACTIVE_METRIC).setUnit("{session}")
-        .setDescription("WebSocket sessions open now (opened and not yet closed), by endpoint").build();
-    openedSessions = meter.counterBuilder(TelemetryNames.WEBSOCKET_SESSIONS_OPENED_METRIC).setUnit("{session}")
-        .setDescription("WebSocket sessions opened, by endpoint").build();
-    closedSessions = meter.counterBuilder(TelemetryNames.WEBSOCKET_SESSIONS_CLOSED_METRIC).setUnit("{session}")
-        .setDescription("WebSocket sessions closed, by endpoint and close code").build();
-    receivedMessages = meter.counterBuilder(TelemetryNames.WEBSOCKET_MESSAGES_RECEIVED_METRIC).setUnit("{message}")
-        .setDescription("WebSocket messages handed to a handler, by endpoint and message type").build();
-    receivedSizes = meter.histogramBuilder(TelemetryNames.WEBSOCKET_MESSAGE_RECEIVED_SIZE_METRIC).ofLongs()
-        .setUnit("By")
-        .setDescription("Size of received WebSocket messages (UTF-8 bytes for text), by endpoint and type")
-        .setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
-    durations = meter.histogramBuilder(TelemetryNames.WEBSOCKET_HANDLER_DURATION_METRIC).setUnit("s")
-        .setDescription("Duration of WebSocket handler calls, by endpoint and event")
-        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
-    sentMessages = meter.counterBuilder(TelemetryNames.WEBSOCKET_MESSAGES_SENT_METRIC).setUnit("{message}")
-        .setDescription("WebSocket messages the application sent, by endpoint and message type").build();
-    sentSizes = meter.histogramBuilder(TelemetryNames.WEBSOCKET_MESSAGE_SENT_SIZE_METRIC).ofLongs().setUnit("By")
-        .setDescription("Size of sent WebSocket messages (UTF-8 bytes for text), by endpoint and type")
-        .setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
-    handlerErrors = meter.counterBuilder(TelemetryNames.WEBSOCKET_HANDLER_ERRORS_METRIC).setUnit("{error}")
-        .setDescription("WebSocket handler failures (thrown, or handed to the error callback), by endpoint, event "
-            + "and exception type").build();
+    this.metrics = metrics;
   }
 
   /** Sessions whose STOMP client sent DISCONNECT: their close with 1002 is no error. */
@@ -99,16 +60,6 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
 
   void stompDisconnects(StompDisconnects disconnects) {
     stompDisconnects = disconnects;
-  }
-
-  /** {@code websocket.handler.duration}, shared with the STOMP handler calls ({@link StompCalls}). */
-  DoubleHistogram durations() {
-    return durations;
-  }
-
-  /** {@code websocket.handler.errors}, shared with the STOMP handler calls. */
-  LongCounter handlerErrors() {
-    return handlerErrors;
   }
 
   @Override
@@ -154,17 +105,17 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       boolean recording = span.isRecording();
       switch (method.event()) {
         case OPEN -> {
-          activeSessions.add(1, site.endpointAttributes);
-          openedSessions.add(1, site.endpointAttributes);
+          metrics.activeSessions.add(1, site.endpointAttributes);
+          metrics.openedSessions.add(1, site.endpointAttributes);
         }
         case MESSAGE -> {
           Object message = site.argument(arguments, method.message());
           String type = WebSocketObjects.type(message, method.messageType());
           long size = WebSocketObjects.size(message);
           Attributes attributes = site.messageAttributes.of(type);
-          receivedMessages.add(1, attributes);
+          metrics.receivedMessages.add(1, attributes);
           if (size >= 0) {
-            receivedSizes.record(size, attributes);
+            metrics.receivedSizes.record(size, attributes);
           }
           if (recording) {
             span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_TYPE, type);
@@ -174,7 +125,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
           }
         }
         case CLOSE -> {
-          activeSessions.add(-1, site.endpointAttributes);
+          metrics.activeSessions.add(-1, site.endpointAttributes);
           closed(site, span, site.argument(arguments, method.close()), null, false);
         }
         case ERROR -> {
@@ -200,7 +151,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     if (message == null) {
       Span span = start(site, parent);
       String type = WebSocketObjects.type(part, method.messageType());
-      receivedMessages.add(1, site.messageAttributes.of(type));
+      metrics.receivedMessages.add(1, site.messageAttributes.of(type));
       if (span.isRecording()) {
         span.setAttribute(TelemetryNames.WEBSOCKET_MESSAGE_TYPE, type);
       }
@@ -228,7 +179,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private void finishMessage(WebSocketSite site, PartialMessages.Message message) {
     partials.finished(message);
     if (message.sizeKnown) {
-      receivedSizes.record(message.size, site.messageAttributes.of(message.type));
+      metrics.receivedSizes.record(message.size, site.messageAttributes.of(message.type));
     }
     if (message.span.isRecording()) {
       if (message.sizeKnown) {
@@ -282,13 +233,13 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       switch (event) {
         case OPEN -> {
           if (session.counted) {
-            activeSessions.add(1, site.endpointAttributes);
+            metrics.activeSessions.add(1, site.endpointAttributes);
           }
-          openedSessions.add(1, site.endpointAttributes);
+          metrics.openedSessions.add(1, site.endpointAttributes);
         }
         case CLOSE -> {
           if (session.counted) {
-            activeSessions.add(-1, site.endpointAttributes);
+            metrics.activeSessions.add(-1, site.endpointAttributes);
           }
           boolean fromErrorCallback = thread.anyRunning(SAME_EVENT.get(HandlerEvent.ERROR.ordinal()));
           StompDisconnects disconnects = stompDisconnects;
@@ -298,7 +249,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
           if (argument instanceof Throwable t) {
             if (unplacedFailure != null && unplacedFailure.error == rootCause(t)) {
               recordOnSpan(span, unplacedFailure.error); // the handler's own failure, already queued
-              handlerErrors.add(1, site.errorAttributes(unplacedFailure.error.getClass()));
+              metrics.handlerErrors.add(1, site.errorAttributes(unplacedFailure.error.getClass()));
             } else {
               handed(site, span, t, session);
             }
@@ -363,7 +314,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private void closed(WebSocketSite site, Span span, Object reason, OpenSessions.Session session,
       boolean fromErrorCallback, boolean stompClientDisconnected) {
     int closeCode = WebSocketObjects.closeCode(reason);
-    closedSessions.add(1, site.closedAttributes(closeCode));
+    metrics.closedSessions.add(1, site.closedAttributes(closeCode));
     String phrase = WebSocketObjects.closeReason(reason);
     if (session != null) {
       session.closed(closeCode, phrase, fromErrorCallback);
@@ -388,7 +339,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
    */
   private void handed(WebSocketSite site, Span span, Throwable error, OpenSessions.Session session) {
     if (PeerGone.is(error)) {
-      handlerErrors.add(1, site.errorAttributes(error.getClass()));
+      metrics.handlerErrors.add(1, site.errorAttributes(error.getClass()));
       if (span.isRecording()) {
         span.setAttribute(TelemetryNames.ERROR_TYPE, error.getClass().getName());
         span.setAttribute(TelemetryNames.WEBSOCKET_PEER_GONE, true);
@@ -435,7 +386,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       } else if (part.last() || thrown != null) {
         finishMessage(site, part.message());
       }
-      durations.record((now - op.startNanos()) / 1e9, attributes);
+      metrics.durations.record((now - op.startNanos()) / 1e9, attributes);
     } finally {
       thread.busy(false);
     }
@@ -465,15 +416,15 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     Operation handler = thread.innermost(op -> op.key() instanceof WebSocketSite);
     MessageAttributes endpoint = handler != null ? ((WebSocketSite) handler.key()).messageAttributes
         : OUTSIDE_HANDLERS_MESSAGES;
-    sentMessages.add(1, endpoint.of(text ? "text" : "binary")); // its size is not known when it is opened
+    metrics.sentMessages.add(1, endpoint.of(text ? "text" : "binary")); // its size is not known when it is opened
   }
 
   private void countSent(MessageAttributes endpoint, Object message) {
     long size = WebSocketObjects.size(message);
     Attributes attributes = endpoint.of(WebSocketObjects.type(message, null));
-    sentMessages.add(1, attributes);
+    metrics.sentMessages.add(1, attributes);
     if (size >= 0) {
-      sentSizes.record(size, attributes);
+      metrics.sentSizes.record(size, attributes);
     }
   }
 
@@ -502,7 +453,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private HandlerErrors.Failure failed(WebSocketSite site, Span span, Throwable error, boolean thrownByHandler,
       OpenSessions.Session session) {
     recordOnSpan(span, error);
-    handlerErrors.add(1, site.errorAttributes(error.getClass()));
+    metrics.handlerErrors.add(1, site.errorAttributes(error.getClass()));
     return errors.failed(site, error, thrownByHandler, span, session);
   }
 

@@ -34,15 +34,16 @@ public final class WebSockets {
       Watchdog watchdog) {
     WebSocketSites sites = new WebSocketSites(config.runawayThreshold().toNanos());
     HandlerErrors errors = new HandlerErrors(detections);
-    WebSocketCalls calls = new WebSocketCalls(sites, operations, errors, telemetry.tracer(), telemetry.meter());
+    WebSocketInstruments metrics = new WebSocketInstruments(telemetry.meter());
+    WebSocketCalls calls = new WebSocketCalls(sites, operations, errors, telemetry.tracer(), metrics);
     StallwatchWebSockets.setListener(calls);
     watchdog.every(ERROR_REPORT_INTERVAL, errors);
     WebSocketTransformer transformer = new WebSocketTransformer(agentLoader, sites);
     instrumentation.addTransformer(transformer, true);
     StallwatchReactiveWebSockets.setListener(
-        new ReactiveWebSockets(sites, operations, errors, telemetry.tracer(), telemetry.meter()));
+        new ReactiveWebSockets(sites, operations, errors, telemetry.tracer(), metrics));
     instrumentation.addTransformer(new ReactiveWebSocketTransformer(agentLoader), false);
-    installStomp(instrumentation, agentLoader, config, telemetry, operations, detections, watchdog, calls);
+    installStomp(instrumentation, agentLoader, config, telemetry, operations, detections, watchdog, calls, metrics);
     // A late attach retransforms the handler and container classes this one changes; Spring's STOMP and WebFlux
     // classes loaded before an attach are not covered (README, "Attach to a running JVM").
     return transformer;
@@ -51,13 +52,13 @@ public final class WebSockets {
   /** Spring's STOMP messaging ({@link StompTransformer}, {@link StompCalls}): same metrics as the handlers'. */
   private static void installStomp(Instrumentation instrumentation, ClassLoader agentLoader, StallwatchConfig config,
       Telemetry telemetry, InFlightOperations operations, Detections detections, Watchdog watchdog,
-      WebSocketCalls calls) {
+      WebSocketCalls calls, WebSocketInstruments metrics) {
     StompErrors stompErrors = new StompErrors(detections);
     StompDisconnects disconnects = new StompDisconnects();
     calls.stompDisconnects(disconnects);
     StallwatchStomp.setListener(new StompCalls(operations, stompErrors, disconnects, telemetry.tracer(),
         telemetry.meter(),
-        config.runawayThreshold().toNanos(), calls.durations(), calls.handlerErrors()));
+        config.runawayThreshold().toNanos(), metrics.durations, metrics.handlerErrors));
     watchdog.every(ERROR_REPORT_INTERVAL, stompErrors);
     instrumentation.addTransformer(new StompTransformer(agentLoader), false);
   }
