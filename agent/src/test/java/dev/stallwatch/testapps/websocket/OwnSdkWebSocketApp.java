@@ -60,10 +60,12 @@ public final class OwnSdkWebSocketApp {
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
       Thread.sleep(300);
     }
-    sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
+    // As an application with its own SDK ends: the SDK exports what it holds and stops its exporter's threads.
+    sdk.getSdkTracerProvider().shutdown().join(10, TimeUnit.SECONDS);
     System.out.println("app sdk from "
         + OpenTelemetrySdk.class.getProtectionDomain().getCodeSource().getLocation());
     System.out.println("done");
+    System.exit(0); // the JDK sender of OpenTelemetry 1.40 leaves a non-daemon thread of its HttpClient behind
   }
 
   /** The handler makes a span with the application's own tracer. */
