@@ -31,6 +31,23 @@ public final class StallwatchWebSockets {
   private StallwatchWebSockets() {}
 
   /** Called once by the agent's core at startup. */
+  /**
+   * Whether {@link #delivering} is kept: switched on by the agent once it links message spans to their session
+   * (beside the OpenTelemetry Java agent, when an upgrade request was traced); until then a delivery costs nothing more.
+   */
+  private static volatile boolean deliveriesWatched;
+  /** The handler a container is handing a message to on this thread ({@link #deliver}), while it runs. */
+  private static final ThreadLocal<Object> DELIVERING = new ThreadLocal<>();
+
+  public static void watchDeliveries() {
+    deliveriesWatched = true;
+  }
+
+  /** The registered handler whose message this thread is delivering now, or null (read only once watched). */
+  public static Object delivering() {
+    return deliveriesWatched ? DELIVERING.get() : null;
+  }
+
   public static void setListener(StallwatchWebSocketListener newListener) {
     listener = newListener;
   }
@@ -106,6 +123,20 @@ public final class StallwatchWebSockets {
    * handler throws is thrown on unchanged.
    */
   public static void deliver(Object handler, Object message) throws Throwable {
+    if (!deliveriesWatched) {
+      deliverWhole(handler, message);
+      return;
+    }
+    Object previous = DELIVERING.get();
+    DELIVERING.set(handler);
+    try {
+      deliverWhole(handler, message);
+    } finally {
+      DELIVERING.set(previous);
+    }
+  }
+
+  private static void deliverWhole(Object handler, Object message) throws Throwable {
     Object token = handler.getClass().isHidden() ? received(handler, message, false, true) : null;
     MethodHandle call = WHOLE_CALLS.get(handler.getClass());
     if (token == null) {
@@ -123,6 +154,20 @@ public final class StallwatchWebSockets {
 
   /** As {@link #deliver}, for {@code MessageHandler.Partial.onMessage(part, last)}. */
   public static void deliverPart(Object handler, Object part, boolean last) throws Throwable {
+    if (!deliveriesWatched) {
+      deliverPartNow(handler, part, last);
+      return;
+    }
+    Object previous = DELIVERING.get();
+    DELIVERING.set(handler);
+    try {
+      deliverPartNow(handler, part, last);
+    } finally {
+      DELIVERING.set(previous);
+    }
+  }
+
+  private static void deliverPartNow(Object handler, Object part, boolean last) throws Throwable {
     Object token = handler.getClass().isHidden() ? received(handler, part, true, last) : null;
     MethodHandle call = PART_CALLS.get(handler.getClass());
     if (token == null) {

@@ -80,6 +80,8 @@ public final class TelemetryNames {
   public static final AttributeKey<Long> WEBSOCKET_MESSAGE_SIZE = AttributeKey.longKey("websocket.message.size");
   public static final AttributeKey<Long> WEBSOCKET_CLOSE_CODE = AttributeKey.longKey("websocket.close.code");
   public static final AttributeKey<String> WEBSOCKET_CLOSE_REASON = AttributeKey.stringKey("websocket.close.reason");
+  /** The sub-protocol the session negotiated, when not empty (the open proposal discusses it, unnamed). */
+  public static final AttributeKey<String> WEBSOCKET_SUBPROTOCOL = AttributeKey.stringKey("websocket.subprotocol");
   // Semantic-convention names every WebSocket span carries too (docs/telemetry.md, "Semantic conventions"):
   // network.protocol.name on all; on a message span the messaging conventions' consumer names, with "websocket" as
   // messaging.system (the first option of the open WebSocket proposal) and network.io.direction "receive".

@@ -12,7 +12,7 @@ final class LifecycleAdvice {
 
   @Advice.OnMethodEnter(suppress = Throwable.class)
   static Object enter(@WebSocketSiteId int kind, @Advice.This Object self, @Advice.Argument(0) Object first,
-      @Advice.Argument(1) Object second) {
+      @Advice.Argument(value = 1, optional = true) Object second) {
     return StallwatchWebSockets.lifecycle(kind, self, first, second);
   }
 

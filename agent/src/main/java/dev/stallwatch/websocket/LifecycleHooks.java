@@ -25,8 +25,18 @@ final class LifecycleHooks {
   static final int ENDPOINT = 0;
   /** Jetty's frame handler: the hooked object is the session's key, the event's argument comes first. */
   static final int JETTY = 4;
+  /**
+   * A server endpoint's handshake ({@code ServerEndpointConfig.Configurator.modifyHandshake(config, request,
+   * response)}, on the upgrade request's thread, in its context): the config comes first ({@link UpgradeLinks}).
+   */
+  static final int HANDSHAKE = 8;
+  /** {@code Session.addMessageHandler(handler)} or {@code (type, handler)}, in a container's session class. */
+  static final int HANDLER_ADDED = 9;
 
   private static final Set<String> ENDPOINTS = Set.of("jakarta/websocket/Endpoint", "javax/websocket/Endpoint");
+  private static final Set<String> CONFIGURATORS = Set.of("jakarta/websocket/server/ServerEndpointConfig$Configurator",
+      "javax/websocket/server/ServerEndpointConfig$Configurator");
+  private static final Set<String> SESSIONS = Set.of("jakarta/websocket/Session", "javax/websocket/Session");
   private static final String JETTY_PREFIX = "org/eclipse/jetty/";
   private static final Set<String> JETTY_FRAME_HANDLERS =
       Set.of("JakartaWebSocketFrameHandler", "JavaxWebSocketFrameHandler");
@@ -48,6 +58,9 @@ final class LifecycleHooks {
         if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_STATIC | Opcodes.ACC_BRIDGE
             | Opcodes.ACC_SYNTHETIC)) == 0) {
           int kind = jetty ? jettyKind(name, descriptor) : endpointKind(name, descriptor);
+          if (kind < 0) {
+            kind = UpgradeLinks.hookKind(name, descriptor);
+          }
           if (kind >= 0) {
             candidates.put(name + descriptor, kind);
           }
@@ -58,19 +71,30 @@ final class LifecycleHooks {
     if (candidates.isEmpty()) {
       return hooks;
     }
-    if (jetty || ENDPOINTS.contains(className) || isEndpoint(reader, hierarchy)) {
+    if (jetty) {
+      candidates.values().removeIf(kind -> kind >= HANDSHAKE);
       hooks.putAll(candidates);
+      return hooks;
+    }
+    Set<String> supertypes = null;
+    for (Map.Entry<String, Integer> candidate : candidates.entrySet()) {
+      int kind = candidate.getValue();
+      Set<String> bases = kind == HANDSHAKE ? CONFIGURATORS : kind == HANDLER_ADDED ? SESSIONS : ENDPOINTS;
+      if (bases.contains(className) || bases.contains(reader.getSuperName())) {
+        hooks.put(candidate.getKey(), kind);
+        continue;
+      }
+      if (supertypes == null) {
+        supertypes = hierarchy.apply(reader.getSuperName(), reader.getInterfaces());
+      }
+      for (String base : bases) {
+        if (supertypes.contains(base)) {
+          hooks.put(candidate.getKey(), kind);
+          break;
+        }
+      }
     }
     return hooks;
-  }
-
-  private static boolean isEndpoint(ClassReader reader, BiFunction<String, String[], Set<String>> hierarchy) {
-    String superName = reader.getSuperName();
-    if (superName != null && ENDPOINTS.contains(superName)) {
-      return true;
-    }
-    Set<String> all = hierarchy.apply(superName, reader.getInterfaces());
-    return all.contains("jakarta/websocket/Endpoint") || all.contains("javax/websocket/Endpoint");
   }
 
   private static int endpointKind(String name, String descriptor) {

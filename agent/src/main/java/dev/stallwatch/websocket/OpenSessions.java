@@ -42,6 +42,8 @@ final class OpenSessions {
     private volatile int closeCode = OPEN;
     private volatile String closeReason;
     private volatile boolean closedByErrorCallback;
+    /** The negotiated sub-protocol, set at the opening (null when none): on its metrics from open to close. */
+    volatile String subprotocol;
 
     Session(WebSocketSite[] sites, boolean counted) {
       this.sites = sites;

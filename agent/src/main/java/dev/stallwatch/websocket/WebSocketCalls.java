@@ -1,11 +1,14 @@
 package dev.stallwatch.websocket;
 
 import dev.stallwatch.bootstrap.StallwatchWebSocketListener;
+import dev.stallwatch.bootstrap.StallwatchWebSockets;
 import dev.stallwatch.runaway.InFlightOperations;
 import dev.stallwatch.runaway.Operation;
 import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -32,6 +35,8 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private final WebSocketInstruments metrics;
   private final OpenSessions sessions = new OpenSessions();
   private final PartialMessages partials = new PartialMessages();
+  private final UpgradeLinks upgrades = new UpgradeLinks();
+  private final Subprotocols subprotocols = new Subprotocols();
   /** A handler's failure on this thread not yet tied to its session (see {@link #placeFailure}). */
   private final ThreadLocal<HandlerErrors.Failure> unplaced = new ThreadLocal<>();
   private static final long PLACE_WITHIN_NANOS = 1_000_000_000L;
@@ -101,7 +106,8 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
         return beginPart(thread, site, self, arguments);
       }
       Context parent = Context.current();
-      Span span = start(site, parent);
+      Span span = start(site, parent, method.event() == HandlerEvent.MESSAGE
+          ? upgrades.forMessage(StallwatchWebSockets.delivering()) : null);
       boolean recording = span.isRecording();
       switch (method.event()) {
         case OPEN -> {
@@ -149,7 +155,7 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
     Context parent = Context.current();
     PartialMessages.Message message = partials.current(self);
     if (message == null) {
-      Span span = start(site, parent);
+      Span span = start(site, parent, upgrades.forMessage(StallwatchWebSockets.delivering()));
       String type = WebSocketObjects.type(part, method.messageType());
       metrics.receivedMessages.add(1, site.messageAttributes.of(type));
       if (span.isRecording()) {
@@ -196,6 +202,14 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
    */
   @Override
   public Object lifecycle(int kind, Object self, Object first, Object second) {
+    if (kind == LifecycleHooks.HANDSHAKE) {
+      upgrades.handshake(first);
+      return null;
+    }
+    if (kind == LifecycleHooks.HANDLER_ADDED) {
+      upgrades.handlerAdded(self, first, second);
+      return null;
+    }
     boolean jetty = kind >= LifecycleHooks.JETTY;
     HandlerEvent event = EVENTS[kind & 3];
     Object key = jetty ? self : first;
@@ -229,17 +243,28 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
       }
       HandlerErrors.Failure unplacedFailure = placeFailure(session);
       Context parent = Context.current();
-      Span span = start(site, parent);
+      if (event == HandlerEvent.OPEN && !Span.fromContext(parent).getSpanContext().isValid()) {
+        Context upgrade = upgrades.upgrade(argument); // the session's per-session endpoint config
+        parent = upgrade != null ? upgrade : parent;
+      }
+      Span span = start(site, parent, null);
       switch (event) {
         case OPEN -> {
+          session.subprotocol = Subprotocols.of(first);
+          upgrades.opened(key, span);
+          Attributes attributes = subprotocols.with(site.endpointAttributes, session.subprotocol);
           if (session.counted) {
-            metrics.activeSessions.add(1, site.endpointAttributes);
+            metrics.activeSessions.add(1, attributes);
           }
-          metrics.openedSessions.add(1, site.endpointAttributes);
+          metrics.openedSessions.add(1, attributes);
+          if (session.subprotocol != null && span.isRecording()) {
+            span.setAttribute(TelemetryNames.WEBSOCKET_SUBPROTOCOL, session.subprotocol);
+          }
         }
         case CLOSE -> {
+          upgrades.closed(key);
           if (session.counted) {
-            metrics.activeSessions.add(-1, site.endpointAttributes);
+            metrics.activeSessions.add(-1, subprotocols.with(site.endpointAttributes, session.subprotocol));
           }
           boolean fromErrorCallback = thread.anyRunning(SAME_EVENT.get(HandlerEvent.ERROR.ordinal()));
           StompDisconnects disconnects = stompDisconnects;
@@ -286,8 +311,12 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
    * sampler dropped costs no attribute map. Samplers decide on the name (which holds the event and endpoint), kind
    * and parent.
    */
-  private Span start(WebSocketSite site, Context parent) {
-    Span span = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind).startSpan();
+  private Span start(WebSocketSite site, Context parent, SpanContext link) {
+    SpanBuilder builder = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(site.spanKind);
+    if (link != null) {
+      builder.addLink(link); // the session's open span (UpgradeLinks)
+    }
+    Span span = builder.startSpan();
     if (span.isRecording()) {
       span.setAllAttributes(site.spanAttributes);
       span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
@@ -314,12 +343,16 @@ final class WebSocketCalls implements StallwatchWebSocketListener {
   private void closed(WebSocketSite site, Span span, Object reason, OpenSessions.Session session,
       boolean fromErrorCallback, boolean stompClientDisconnected) {
     int closeCode = WebSocketObjects.closeCode(reason);
-    metrics.closedSessions.add(1, site.closedAttributes(closeCode));
+    String subprotocol = session == null ? null : session.subprotocol;
+    metrics.closedSessions.add(1, subprotocols.with(site.closedAttributes(closeCode), subprotocol));
     String phrase = WebSocketObjects.closeReason(reason);
     if (session != null) {
       session.closed(closeCode, phrase, fromErrorCallback);
     }
     if (span.isRecording()) {
+      if (subprotocol != null) {
+        span.setAttribute(TelemetryNames.WEBSOCKET_SUBPROTOCOL, subprotocol);
+      }
       if (closeCode >= 0) {
         span.setAttribute(TelemetryNames.WEBSOCKET_CLOSE_CODE, (long) closeCode);
       }

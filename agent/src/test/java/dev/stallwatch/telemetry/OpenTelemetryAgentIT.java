@@ -93,6 +93,25 @@ class OpenTelemetryAgentIT {
             .contains(block.getSpanId());
       }
 
+      // The session's open span is a child of the OpenTelemetry agent's span of the upgrade request (Tomcat calls
+      // onOpen after that span ended), carries the negotiated sub-protocol, and the message span links to it.
+      Span open = receiver.awaitSpan(s -> s.getName().equals("websocket open /orders"), Duration.ofSeconds(10));
+      Span upgrade = receiver.awaitSpan(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER
+          && "/orders".equals(OtlpReceiver.attribute(s.getAttributesList(), "url.path")), Duration.ofSeconds(10));
+      assertThat(open.getTraceId()).as("the open span is in the upgrade request's trace")
+          .isEqualTo(upgrade.getTraceId());
+      assertThat(open.getParentSpanId()).as("the open span's parent is the upgrade request's server span")
+          .isEqualTo(upgrade.getSpanId());
+      assertThat(OtlpReceiver.attribute(open.getAttributesList(), "websocket.subprotocol"))
+          .isEqualTo(PricingServer.SUBPROTOCOL);
+      assertThat(message.getLinksList()).as("the message span links to its session's open span")
+          .anySatisfy(link -> {
+            assertThat(link.getSpanId()).isEqualTo(open.getSpanId());
+            assertThat(link.getTraceId()).isEqualTo(open.getTraceId());
+          });
+      assertThat(receiver.awaitCounter("websocket.sessions.opened", "websocket.subprotocol",
+          PricingServer.SUBPROTOCOL, Duration.ofSeconds(10))).isEqualTo(1);
+
       LogRecord detection = receiver.awaitLogRecord(r -> "lock_wait".equals(
           OtlpReceiver.attribute(r.getAttributesList(), "stallwatch.detection.kind")), Duration.ofSeconds(10));
       assertThat(detection.getBody().getStringValue()).isNotBlank();

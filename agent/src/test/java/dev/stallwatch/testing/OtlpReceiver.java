@@ -82,6 +82,20 @@ public final class OtlpReceiver implements AutoCloseable {
     return out;
   }
 
+  /** The {@code service.name} of the resource {@code span} arrived with, or null. */
+  public String serviceOf(Span span) {
+    for (var request : traces) {
+      for (var resourceSpans : request.getResourceSpansList()) {
+        for (var scopeSpans : resourceSpans.getScopeSpansList()) {
+          if (scopeSpans.getSpansList().contains(span)) {
+            return attribute(resourceSpans.getResource().getAttributesList(), "service.name");
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   public List<LogRecord> logRecords() {
     List<LogRecord> out = new ArrayList<>();
     logs.forEach(r -> r.getResourceLogsList().forEach(rl -> rl.getScopeLogsList()

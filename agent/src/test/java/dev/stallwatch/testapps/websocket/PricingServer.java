@@ -25,9 +25,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * priced by a block method ({@code Pricing.price}) that asks a local HTTP service with the JDK's {@code HttpClient},
  * reads the stock from an in-memory H2 database over JDBC, and then waits for a lock another thread holds for
  * {@code args[0]} ms (a {@code lock_wait} detection while the message is handled). One client sends one message and
- * closes. The OpenTelemetry agent traces the HTTP call and the query; stallwatch the message, the block and the wait.
+ * closes, having asked for the sub-protocol {@value #SUBPROTOCOL}. The OpenTelemetry agent traces the upgrade request,
+ * the HTTP call and the query; stallwatch the session, the message, the block and the wait.
  */
 public final class PricingServer {
+  /** The sub-protocol the client asks for and the endpoint accepts. */
+  public static final String SUBPROTOCOL = "orders.v1";
+
   private PricingServer() {}
 
   public static void main(String[] args) throws Exception {
@@ -48,7 +52,7 @@ public final class PricingServer {
     }
     try (EmbeddedTomcat tomcat = new EmbeddedTomcat(container -> container.addEndpoint(OrderEndpoint.class))) {
       CompletableFuture<String> reply = new CompletableFuture<>();
-      WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+      WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols(SUBPROTOCOL)
           .buildAsync(URI.create(tomcat.baseUri() + "/orders"), new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
@@ -66,7 +70,7 @@ public final class PricingServer {
   }
 
   /** The WebSocket endpoint: one message, one price. */
-  @ServerEndpoint("/orders")
+  @ServerEndpoint(value = "/orders", subprotocols = SUBPROTOCOL)
   public static final class OrderEndpoint {
     @OnMessage
     public String order(String item) throws Exception {

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * code that explain it. Exits 1 when a scenario did not get the detection it should (or the healthy one got any).
  *
  * <pre>java -cp rewrite-service.jar dev.stallwatch.sample.demo.Demo AGENT_JAR SERVICE_JAR OUT_DIR [scenario...]</pre>
+ *
+ * <p>With {@code -Dstallwatch.demo.otelAgent=PATH} (what {@code demo.sh --with-otel-agent} gives) the service runs
+ * under the OpenTelemetry Java agent at PATH and stallwatch, in that order: one SDK, one trace.
  */
 public final class Demo {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -33,8 +36,12 @@ public final class Demo {
   private final Path serviceJar;
   private final Path out;
   private final String exporter;
+  /** The OpenTelemetry Java agent's jar to run the service under as well, or null. */
+  private final Path otelAgentJar;
 
   private Demo(Path agentJar, Path serviceJar, Path out, String exporter) {
+    String otelAgent = System.getProperty("stallwatch.demo.otelAgent", "");
+    this.otelAgentJar = otelAgent.isBlank() ? null : Path.of(otelAgent);
     this.agentJar = agentJar;
     this.serviceJar = serviceJar;
     this.out = out;
@@ -69,6 +76,10 @@ public final class Demo {
     }
     String exporter = collectorListening() ? "otlp" : "none";
     Demo demo = new Demo(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), exporter);
+ if (demo.otelAgentJar != null) {
+      System.out.println("== beside the OpenTelemetry Java agent " + demo.otelAgentJar.getFileName()
+          + ": stallwatch exports through its SDK");
+    }
     System.out.println("== telemetry export: " + (exporter.equals("otlp")
         ? "to the OpenTelemetry Collector on 127.0.0.1:4318"
         : "none (no collector on 127.0.0.1:4318); detections still go to stderr and the JSON Lines files"));
@@ -100,6 +111,10 @@ public final class Demo {
     Files.deleteIfExists(detections);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (otelAgentJar != null) {
+      command.add("-javaagent:" + otelAgentJar); // first: stallwatch joins an OpenTelemetry agent already started
+      DemoSettings.OTEL_AGENT.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    }
     command.add("-javaagent:" + agentJar);
     DemoSettings.AGENT.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-Dstallwatch.detections.file=" + detections);

@@ -18,6 +18,18 @@ public final class DemoSettings {
       "stallwatch.blocks", "BlockRewriter#rewriteBlock=2s",
       "otel.service.name", "rewrite-service");
 
+  /**
+   * System properties for the OpenTelemetry Java agent when the service runs under both agents: beside its own
+   * instrumentation, its method instrumentation spans the provider's call ({@code RewriteProvider.rewrite}), which
+   * runs on a provider thread of {@code BlockRewriter}'s pool; that agent carries the context through the pool, so its
+   * span is a child of stallwatch's {@code BlockRewriter.rewriteBlock} span, in the WebSocket message's trace.
+   */
+  public static final Map<String, String> OTEL_AGENT = Map.of(
+      "otel.instrumentation.methods.include", "dev.stallwatch.sample.rewrite.RewriteProvider[rewrite]");
+
+  /** The OpenTelemetry agent's span of the provider's call ({@link #OTEL_AGENT}). */
+  public static final String PROVIDER_SPAN = "RewriteProvider.rewrite";
+
   /** Arguments for the service: a free port and the faults switched on ({@code none} for none). */
   public static List<String> serviceArguments(String faults) {
     return List.of("--server.port=0", "--rewrite.faults=" + ("none".equals(faults) ? "" : faults),
