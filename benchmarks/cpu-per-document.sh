@@ -47,7 +47,7 @@ run() { # label round options...
   for _ in $(seq 1 600); do grep -q "listening on" "$work/service.log" && break; sleep 0.2; done
   local url
   url=$(grep -o 'ws://[0-9.]*:[0-9]*/rewrite' "$work/service.log" | head -n 1)
-  "$java" -cp "$driver" dev.stallwatch.sample.load.LoadDriver --url "$url" --clients 4 \
+  "$java" -cp "$driver" dev.stallwatch.sample.load.LoadDriver --url "$url" --clients 4 --max-documents 1000000000 \
     --warmup "${warmup}s" --duration "${measure}s" >"$work/load.txt" &
   local driver_pid=$!
   sleep "$warmup"

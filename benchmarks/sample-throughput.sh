@@ -77,7 +77,7 @@ run() { # label, then agent options; prints "label docs_per_s p50_ms p99_ms fail
   for _ in $(seq 1 300); do grep -q "listening on" "$work/service.log" && break; sleep 0.2; done
   local url
   url=$(grep -o 'ws://[0-9.]*:[0-9]*/rewrite' "$work/service.log" | head -n 1)
-  "$java" -cp "$driver" dev.stallwatch.sample.load.LoadDriver --url "$url" --clients $clients \
+  "$java" -cp "$driver" dev.stallwatch.sample.load.LoadDriver --url "$url" --clients $clients --max-documents 1000000000 \
     --warmup $warmup --duration $measure >"$work/load.txt"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
   python3 - "$label" "$work/load.txt" <<'PY'

@@ -63,7 +63,7 @@ url=$(grep -o 'ws://[0-9.]*:[0-9]*/rewrite' "$work/service.log" | head -n 1)
 [ -n "$url" ] || { echo "the service did not start:" >&2; tail -n 20 "$work/service.log" >&2; exit 1; }
 echo "$("$java" -version 2>&1 | head -n 1); soak of ${duration} s, a sample every ${interval} s, $clients clients; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-"$java" -cp "$driver" dev.stallwatch.sample.load.LoadDriver --url "$url" --clients "$clients" \
+"$java" -cp "$driver" dev.stallwatch.sample.load.LoadDriver --url "$url" --clients "$clients" --max-documents 1000000000 \
   --warmup 0s --duration "${duration}s" >"$work/load.txt" 2>&1 &
 driver_pid=$!
 
