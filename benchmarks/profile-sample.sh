@@ -41,7 +41,7 @@ no_sleeps="--rewrite.provider.latency=0ms --rewrite.provider.slow-every=0 --rewr
 pid=$!
 for _ in $(seq 1 300); do grep -q "listening on" "$work/service.log" && break; sleep 0.2; done
 url=$(grep -o 'ws://[0-9.]*:[0-9]*/rewrite' "$work/service.log" | head -n 1)
-"$java" -cp "$driver" dev.stallwatch.sample.load.LoadDriver --url "$url" --clients "$clients" \
+"$java" -cp "$driver" dev.stallwatch.sample.load.LoadDriver --url "$url" --clients "$clients" --max-documents 1000000000 \
   --warmup "${warmup}s" --duration "${measure}s" >"$work/load.txt" &
 driver_pid=$!
 sleep "$warmup"
