@@ -83,8 +83,9 @@ public final class AgentStartup {
     CallSites permitSites = new CallSites();
     boolean locks = install(Feature.LOCKS, config, () -> LockInstrumentation.installLockHooks(instrumentation,
         agentLoader));
-    ClassFileTransformer[] late = new ClassFileTransformer[2]; // what a late attach asks about loaded classes
-    boolean permits = install(Feature.PERMITS, config, () -> late[1] = LockInstrumentation.installPermitAccounting(
+    ClassFileTransformer[] late = new ClassFileTransformer[1]; // what a late attach asks about loaded classes
+    WebSockets.Transformers[] websocket = new WebSockets.Transformers[1];
+    boolean permits = install(Feature.PERMITS, config, () -> late[0] = LockInstrumentation.installPermitAccounting(
         instrumentation, agentLoader, permitSites));
     LockEngine lockEngine = null;
     if (locks || permits) {
@@ -99,12 +100,12 @@ public final class AgentStartup {
     InFlightOperations operations = RunawayDetector.install(detections, telemetry.meter(), watchdog);
     install(Feature.BLOCKS, config, () -> coverage.blockClasses =
         Blocks.install(instrumentation, config, telemetry, operations, watchdog));
-    install(Feature.WEBSOCKET, config, () -> late[0] = WebSockets.install(instrumentation, agentLoader, config,
-        telemetry, operations, detections, watchdog));
+    install(Feature.WEBSOCKET, config, () -> websocket[0] = WebSockets.install(instrumentation, agentLoader, config,
+        telemetry, operations, detections, watchdog, attachedLate));
     if (attachedLate) {
       coverage.lockClasses = locks;
       try {
-        LateAttach.retransformLoaded(instrumentation, agentLoader, late[0], late[1], coverage);
+        LateAttach.retransformLoaded(instrumentation, agentLoader, websocket[0], late[0], coverage);
       } catch (Throwable t) {
         AgentLog.line("the classes loaded before the attach could not all be retransformed; what loads from now on "
             + "is covered (" + t + ")");

@@ -2,6 +2,7 @@ package dev.stallwatch;
 
 import dev.stallwatch.config.StallwatchConfig;
 import dev.stallwatch.instrumentation.LoadedClasses;
+import dev.stallwatch.websocket.WebSockets;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import java.util.Map;
  * a start with {@code -javaagent}: the features' transformers only see classes as they load, so the application
  * classes loaded before the attach that a feature's transformer would have changed are found and retransformed (one
  * pass over the loaded classes, each class file read once and shown to each transformer as at its loading, each class
- * retransformed once whatever the number of features that change it); then one line says that stallwatch attached,
+ * retransformed once whatever the number of features that change it; Spring STOMP's and Spring WebFlux's own classes
+ * are among them); then one line says that stallwatch attached,
  * what it covered and where detections go.
  *
  * <p>The JDK's lock classes and block methods need nothing here: their installers retransform what is loaded in
@@ -25,20 +27,25 @@ final class LateAttach {
   /** What was covered, for the attach line: a count per feature. */
   static final class Coverage {
     int websocketClasses = -1;
+    int stompClasses = -1;
+    int webfluxClasses = -1;
     int permitClasses = -1;
     int blockClasses = -1;
     boolean lockClasses;
   }
 
   /**
-   * Retransforms the loaded classes that the installed WebSocket transformer and permit rewriter (either may be null:
-   * not installed) would have changed at load.
+   * Retransforms the loaded classes that the installed WebSocket transformers (the handlers' and containers', Spring
+   * STOMP's, Spring WebFlux's) and permit rewriter (either feature may be null: not installed) would have changed at
+   * load.
    */
   static void retransformLoaded(Instrumentation instrumentation, ClassLoader agentLoader,
-      ClassFileTransformer websocket, ClassFileTransformer permits, Coverage coverage) {
+      WebSockets.Transformers websocket, ClassFileTransformer permits, Coverage coverage) {
     List<ClassFileTransformer> transformers = new ArrayList<>();
     if (websocket != null) {
-      transformers.add(websocket);
+      transformers.add(websocket.handlers());
+      transformers.add(websocket.stomp());
+      transformers.add(websocket.reactive());
     }
     if (permits != null) {
       transformers.add(permits);
@@ -49,7 +56,11 @@ final class LateAttach {
     LoadedClasses.Found found = LoadedClasses.changedBy(instrumentation, agentLoader, transformers);
     LoadedClasses.retransform(instrumentation, found.classes());
     int next = 0;
-    coverage.websocketClasses = websocket != null ? found.counts()[next++] : -1;
+    if (websocket != null) {
+      coverage.websocketClasses = found.counts()[next++];
+      coverage.stompClasses = found.counts()[next++];
+      coverage.webfluxClasses = found.counts()[next++];
+    }
     coverage.permitClasses = permits != null ? found.counts()[next] : -1;
   }
 
@@ -62,6 +73,13 @@ final class LateAttach {
     }
     if (coverage.websocketClasses >= 0) {
       covered.add(coverage.websocketClasses + " WebSocket class" + plural(coverage.websocketClasses));
+    }
+    // Spring's own STOMP and WebFlux classes, named only where the application has them loaded.
+    if (coverage.stompClasses > 0) {
+      covered.add(coverage.stompClasses + " Spring STOMP class" + plural(coverage.stompClasses));
+    }
+    if (coverage.webfluxClasses > 0) {
+      covered.add(coverage.webfluxClasses + " Spring WebFlux class" + plural(coverage.webfluxClasses));
     }
     if (coverage.permitClasses >= 0) {
       covered.add(coverage.permitClasses + " class" + plural(coverage.permitClasses) + " calling Semaphore");

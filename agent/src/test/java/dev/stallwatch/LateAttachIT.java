@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stallwatch.testapps.LateAttachProgram;
+import dev.stallwatch.testapps.webflux.LateAttachWebFlux;
+import dev.stallwatch.testapps.websocket.LateAttachStomp;
 import dev.stallwatch.testapps.websocket.LateAttachTomcat;
 import dev.stallwatch.testing.ForkedJvm;
 import dev.stallwatch.testing.Jdk;
 import dev.stallwatch.testing.OtlpReceiver;
 import dev.stallwatch.testing.RunningJvm;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +30,9 @@ class LateAttachIT {
   private static final String ROOM = "dev.stallwatch.testapps.websocket.LateAttachTomcat$RoomEndpoint";
   /** A programmatic endpoint is named for its class. */
   private static final String ECHO = "dev.stallwatch.testapps.websocket.JakartaEndpoints$EchoEndpoint";
+  private static final String CONTROLLER = "dev.stallwatch.testapps.websocket.SpringStompServer$ChatController";
+  private static final String STOMP_SESSIONS = "org.springframework.web.socket.messaging.SubProtocolWebSocketHandler";
+  private static final String WEBFLUX = "dev.stallwatch.testapps.webflux.WebFluxServer$";
 
   static List<Jdk> jdks() {
     return Jdk.all();
@@ -83,6 +89,132 @@ class LateAttachIT {
       assertThat(app.stderr()).doesNotContain("could not");
       System.out.println(line);
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void aServingSpringStompAppHasItsMessagesTracedAndItsFailuresReportedFromTheAttach(Jdk jdk) throws Exception {
+    Path attached = signalFile();
+    Path detections = detectionsFile();
+    try (OtlpReceiver receiver = new OtlpReceiver();
+        RunningJvm app = ForkedJvm.run(jdk, LateAttachStomp.class, attached.toString())
+            .withoutAgent()
+            .classpathFrom("stallwatch.test.server.spring")
+            .detectionsAt(detections)
+            .start()) {
+      app.awaitStdout("serving before the attach", Duration.ofSeconds(120));
+
+      app.loadAgent(exportingTo(receiver, detections));
+      Files.writeString(attached, "go");
+
+      String line = app.awaitStderrMatching("\\[stallwatch\\] attached to the running JVM", Duration.ofSeconds(30));
+      assertThat(line).as("StompSubProtocolHandler and AbstractMethodMessageHandler").contains("2 Spring STOMP classes")
+          .doesNotContain("WebFlux");
+
+      JsonNode error = app.awaitDetection("websocket_error", Duration.ofSeconds(60));
+      assertThat(error.path("endpoint").asText()).isEqualTo("/app/fail");
+      assertThat(error.path("handler").asText()).isEqualTo(CONTROLLER + ".fail");
+      assertThat(error.path("exception").asText()).isEqualTo("java.lang.IllegalStateException");
+      app.awaitStdout("done", Duration.ofSeconds(90));
+
+      // The session opened before the attach: its next messages are handler spans, the one before is not.
+      Span failed = receiver.awaitSpan(s -> s.getName().equals("websocket message /app/fail"), Duration.ofSeconds(10));
+      assertThat(failed.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+      List<Span> chat = receiver.spans().stream()
+          .filter(s -> s.getName().equals("websocket message /app/chat/{room}")).toList();
+      assertThat(chat).as("the chat line after the attach; none from before").singleElement().satisfies(s ->
+          assertThat(OtlpReceiver.attribute(s.getAttributesList(), "code.function.name"))
+              .isEqualTo(CONTROLLER + ".chat"));
+      assertThat(receiver.awaitCounter("websocket.stomp.frames.received", "websocket.stomp.command", "SEND",
+          Duration.ofSeconds(10))).isEqualTo(2);
+      assertThat(receiver.awaitCounter("websocket.stomp.frames.received", "websocket.stomp.command", "DISCONNECT",
+          Duration.ofSeconds(10))).as("the new session's and the old one's").isEqualTo(2);
+      // Only the session opened after the attach is counted, so the old one's close takes nothing below zero.
+      assertThat(receiver.awaitCounter("websocket.sessions.opened", "websocket.endpoint", STOMP_SESSIONS,
+          Duration.ofSeconds(10))).isEqualTo(1);
+      awaitUpDown(receiver, "websocket.sessions.active", STOMP_SESSIONS, 0L);
+      assertThat(app.stderr()).doesNotContain("could not").doesNotContain("errors in the agent's hooks");
+      System.out.println(line);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void aServingWebFluxAppHasItsOpenSessionTracedFromItsNextMessageAndNewSessionsWhole(Jdk jdk) throws Exception {
+    Path attached = signalFile();
+    Path detections = detectionsFile();
+    try (OtlpReceiver receiver = new OtlpReceiver();
+        RunningJvm app = ForkedJvm.run(jdk, LateAttachWebFlux.class, attached.toString())
+            .withoutAgent()
+            .classpathFrom("stallwatch.test.server.webflux")
+            .detectionsAt(detections)
+            .start()) {
+      app.awaitStdout("serving before the attach", Duration.ofSeconds(120));
+
+      app.loadAgent(exportingTo(receiver, detections));
+      Files.writeString(attached, "go");
+
+      String line = app.awaitStderrMatching("\\[stallwatch\\] attached to the running JVM", Duration.ofSeconds(30));
+      assertThat(line).as("the upgrade strategy, Reactor Netty's server operations, Spring's session support")
+          .contains("3 Spring WebFlux classes").doesNotContain("STOMP");
+
+      JsonNode error = app.awaitDetection("websocket_error", Duration.ofSeconds(60));
+      assertThat(error.path("endpoint").asText()).isEqualTo(WEBFLUX + "FailingHandler");
+      assertThat(error.path("exception").asText()).isEqualTo("java.lang.IllegalStateException");
+      app.awaitStdout("done", Duration.ofSeconds(90));
+      assertThat(app.stdout()).contains("reply echo hello after 2 kept");
+
+      // The session open at the attach: each message from the next one is traced, named for its path (its handler
+      // is known to nothing stallwatch can reach), with no session span to link to; it is not a counted session.
+      receiver.awaitSpan(s -> s.getName().equals("websocket message /echo"), Duration.ofSeconds(10));
+      assertThat(receiver.awaitCounter("websocket.messages.received", "websocket.endpoint", "/echo",
+          Duration.ofSeconds(10))).isEqualTo(2);
+      assertThat(receiver.awaitCounter("websocket.messages.sent", "websocket.endpoint", "/echo",
+          Duration.ofSeconds(10))).isEqualTo(2);
+      List<Span> old = receiver.spans().stream().filter(s -> s.getName().equals("websocket message /echo")).toList();
+      assertThat(old).hasSize(2).allSatisfy(s -> {
+        assertThat(s.getLinksList()).isEmpty();
+        assertThat(OtlpReceiver.attribute(s.getAttributesList(), "thread.name")).startsWith("reactor-http");
+      });
+      assertThat(receiver.spans()).noneSatisfy(s -> assertThat(s.getName()).isEqualTo("websocket session /echo"));
+      assertThat(receiver.counter("websocket.sessions.opened", "websocket.endpoint", "/echo")).isEmpty();
+      assertThat(receiver.counter("websocket.sessions.closed", "websocket.endpoint", "/echo")).isEmpty();
+      assertThat(receiver.lastUpDownValue("websocket.sessions.active", "websocket.endpoint", "/echo")).isEmpty();
+
+      // A session opened after the attach is traced whole, as in a JVM started with the agent.
+      Span session = receiver.awaitSpan(s -> s.getName().equals("websocket session " + WEBFLUX + "EchoHandler")
+          && !s.getAttributesList().isEmpty(), Duration.ofSeconds(10));
+      Span message = receiver.awaitSpan(s -> s.getName().equals("websocket message " + WEBFLUX + "EchoHandler"),
+          Duration.ofSeconds(10));
+      assertThat(message.getLinksList()).anySatisfy(l -> assertThat(l.getSpanId()).isEqualTo(session.getSpanId()));
+      assertThat(receiver.awaitCounter("websocket.sessions.opened", "websocket.endpoint", WEBFLUX + "EchoHandler",
+          Duration.ofSeconds(10))).isEqualTo(1);
+      awaitUpDown(receiver, "websocket.sessions.active", WEBFLUX + "EchoHandler", 0L);
+      Span failed = receiver.awaitSpan(s -> s.getName().equals("websocket session " + WEBFLUX + "FailingHandler"),
+          Duration.ofSeconds(10));
+      assertThat(failed.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+      assertThat(app.stderr()).doesNotContain("could not").doesNotContain("errors in the agent's hooks");
+      System.out.println(line);
+    }
+  }
+
+  /** Agent arguments that export everything to {@code receiver} quickly and write detections to {@code file}. */
+  private static String exportingTo(OtlpReceiver receiver, Path file) {
+    return "stallwatch.detections.file=" + file + ",otel.exporter.otlp.endpoint=" + receiver.endpoint()
+        + ",otel.exporter.otlp.protocol=http/protobuf,otel.traces.exporter=otlp,otel.metrics.exporter=otlp"
+        + ",otel.logs.exporter=otlp,otel.metric.export.interval=300,otel.bsp.schedule.delay=100"
+        + ",otel.blrp.schedule.delay=100";
+  }
+
+  /** Waits until the last exported value of an up-down counter is {@code expected}; fails with what it was. */
+  private static void awaitUpDown(OtlpReceiver receiver, String name, String endpoint, long expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline
+        && !receiver.lastUpDownValue(name, "websocket.endpoint", endpoint).equals(java.util.Optional.of(expected))) {
+      Thread.sleep(100);
+    }
+    assertThat(receiver.lastUpDownValue(name, "websocket.endpoint", endpoint)).contains(expected);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -27,6 +27,9 @@ final class ReactiveApi {
   private final Method messageType;
   private final Method payload;
   private final Method readableByteCount;
+  /** Reactor Netty's {@code HttpInfos.fullPath()} and {@code WebsocketInbound.receiveCloseStatus()}, or null. */
+  private final Method fullPath;
+  private final Method receiveCloseStatus;
 
   private ReactiveApi(ClassLoader loader) throws ReflectiveOperationException {
     Class<?> mono = Class.forName("reactor.core.publisher.Mono", false, loader);
@@ -52,6 +55,9 @@ final class ReactiveApi {
     payload = message.getMethod("getPayload");
     readableByteCount = Class.forName("org.springframework.core.io.buffer.DataBuffer", false, loader)
         .getMethod("readableByteCount");
+    fullPath = optional(Class.forName("reactor.netty.http.HttpInfos", false, loader), "fullPath");
+    receiveCloseStatus = optional(Class.forName("reactor.netty.http.websocket.WebsocketInbound", false, loader),
+        "receiveCloseStatus");
   }
 
   static ReactiveApi of(ClassLoader loader) {
@@ -100,6 +106,31 @@ final class ReactiveApi {
     Runnable empty = () -> closed.accept(withoutStatus);
     try {
       subscribe.invoke(mono, closed, failed, empty);
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      StallwatchHealth.swallowed(e);
+      return false;
+    }
+  }
+
+  /** The path a Reactor Netty server connection was opened on ({@code /echo}), or null. */
+  String path(Object connection) {
+    return call(fullPath, connection) instanceof String path ? path : null;
+  }
+
+  /**
+   * Runs {@code closed} once Reactor Netty's connection has closed (its {@code receiveCloseStatus()}: a close status,
+   * or empty when the connection ended without one); false when that cannot be subscribed to.
+   */
+  boolean onConnectionClose(Object connection, Runnable closed) {
+    Object mono = call(receiveCloseStatus, connection);
+    if (mono == null) {
+      return false;
+    }
+    Consumer<Object> status = s -> closed.run();
+    Consumer<Throwable> failed = error -> closed.run();
+    try {
+      subscribe.invoke(mono, status, failed, closed);
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
       StallwatchHealth.swallowed(e);

@@ -4,6 +4,8 @@ import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -42,6 +44,8 @@ final class ReactiveWebSocketTransformer implements ClassFileTransformer {
       dev.stallwatch.bootstrap.StallwatchReactiveWebSockets.class.getName().replace('.', '/');
 
   private final ClassLoader agentLoader;
+  /** The classes a failure was said for: once, however often a late attach or a retransformation asks. */
+  private final Set<String> failuresReported = ConcurrentHashMap.newKeySet();
 
   ReactiveWebSocketTransformer(ClassLoader agentLoader) {
     this.agentLoader = agentLoader;
@@ -62,8 +66,10 @@ final class ReactiveWebSocketTransformer implements ClassFileTransformer {
       };
     } catch (Throwable t) {
       StallwatchHealth.swallowed(t);
-      AgentLog.line("websocket: could not instrument " + className.replace('/', '.') + "; WebFlux WebSocket sessions "
-          + "are not traced (" + t + ")");
+      if (failuresReported.add(className)) {
+        AgentLog.line("websocket: could not instrument " + className.replace('/', '.') + "; WebFlux WebSocket "
+            + "sessions are not traced (" + t + ")");
+      }
       return null;
     }
   }

@@ -6,6 +6,7 @@ import dev.stallwatch.runaway.Operation;
 import dev.stallwatch.telemetry.TelemetryNames;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -43,6 +44,13 @@ import java.util.function.Consumer;
  *       message's time, and a frame queued because the application had not requested it is delivered later outside
  *       this operation (untimed, still counted).
  *   <li><b>Outbound messages</b>: counted and sized where Spring turns each {@code WebSocketMessage} into a frame.
+ *   <li><b>Sessions already open at a late attach</b>: their handler ran before the attach, so there is no session
+ *       span, no session count ({@code websocket.sessions.*} count only what they saw open) and no error watch of
+ *       their {@code Mono}; from their next frame in, their messages are traced, counted and watched as above, each
+ *       message span without a session link. Neither Spring's session nor Reactor Netty's connection knows its
+ *       handler, so such a session is named for the path it was opened on ({@code /echo}; at most
+ *       {@link #MAX_LATE_ENDPOINTS} paths, the rest as {@link #LATE_OTHER}); it is forgotten when Reactor Netty says
+ *       the connection closed ({@code receiveCloseStatus()}).
  * </ul>
  * Every Spring, Reactor and Netty object is reached by reflection through public API types resolved in the
  * session's own class loader ({@link ReactiveApi}): the agent's loader never sees them, and nothing is defined into the
@@ -53,12 +61,21 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
   static final String SESSION_EVENT = "session";
   private static final int MAX_TRACKED = 200_000;
   private static final String CONTEXT_HANDLER = "org.springframework.web.reactive.socket.adapter.ContextWebSocketHandler";
+  private static final String SERVER_OPERATIONS = "reactor.netty.http.server.WebsocketServerOperations";
+  /** Distinct paths that name sessions open before a late attach; past that, {@link #LATE_OTHER}. */
+  static final int MAX_LATE_ENDPOINTS = 100;
+  static final String LATE_OTHER = "(WebFlux session opened before the attach)";
 
   private final WebSocketSites sites;
   private final InFlightOperations operations;
   private final HandlerErrors errors;
   private final Tracer tracer;
   private final WebSocketInstruments metrics;
+  /** Loaded into a running JVM: a connection not seen opening is a session opened before the attach. */
+  private final boolean attachedLate;
+  /** Sessions opened before the attach and still open (so that an unknown session's send is looked up at all). */
+  private final AtomicInteger lateOpen = new AtomicInteger();
+  private final Map<String, String> lateEndpoints = new ConcurrentHashMap<>();
   /** Open sessions by Reactor Netty's connection (the inbound side, also {@code this} of {@code onInboundNext}). */
   private final Map<IdentityKey, Session> byConnection = new ConcurrentHashMap<>();
   /** The same sessions by Spring's session object, for the outbound side. */
@@ -71,7 +88,8 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
   };
 
   ReactiveWebSockets(WebSocketSites sites, InFlightOperations operations, HandlerErrors errors, Tracer tracer,
-      WebSocketInstruments metrics) {
+      WebSocketInstruments metrics, boolean attachedLate) {
+    this.attachedLate = attachedLate;
     this.sites = sites;
     this.operations = operations;
     this.errors = errors;
@@ -104,7 +122,8 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       span.setAttribute(TelemetryNames.NETWORK_PROTOCOL_NAME, TelemetryNames.WEBSOCKET_PROTOCOL);
       span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
     }
-    Session session = new Session(api, endpointSites, handlerSite(endpoint), span, connection, springSession);
+    Session session =
+        new Session(api, endpoint, endpointSites, handlerSite(endpoint), span, connection, springSession);
     metrics.activeSessions.add(1, sessionSite.endpointAttributes);
     metrics.openedSessions.add(1, sessionSite.endpointAttributes);
     byConnection.put(new IdentityKey(connection), session);
@@ -159,12 +178,15 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       return null;
     }
     Session session = byConnection.get(new IdentityKey(connection));
-    if (session == null) {
+    if (session == null && !attachedLate) {
       return null;
     }
     String type = frameType(frame.getClass().getSimpleName());
     if (type == null) {
       return null; // a close frame (or a ping Reactor Netty answers itself): not a message
+    }
+    if (session == null && (session = lateSession(connection)) == null) {
+      return null;
     }
     InFlightOperations.PerThread thread = operations.currentThread();
     if (thread.busy()) {
@@ -183,8 +205,11 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
         }
       }
       Context parent = Context.current();
-      Span span = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(SpanKind.CONSUMER)
-          .addLink(session.span.getSpanContext()).startSpan();
+      SpanBuilder builder = tracer.spanBuilder(site.spanName).setParent(parent).setSpanKind(SpanKind.CONSUMER);
+      if (session.span != null) {
+        builder.addLink(session.span.getSpanContext());
+      }
+      Span span = builder.startSpan();
       if (span.isRecording()) {
         span.setAllAttributes(site.spanAttributes);
         span.setAttribute(TelemetryNames.THREAD_NAME, Thread.currentThread().getName());
@@ -237,8 +262,11 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       return;
     }
     Session session = bySession.get(new IdentityKey(springSession));
+    if (session == null && lateOpen.get() > 0) {
+      session = lateSessionOf(springSession);
+    }
     if (session == null) {
-      return; // a client's session, or one opened before the agent
+      return; // a client's session, or one opened before the agent that has not received since
     }
     String type = session.api.messageType(message);
     long size = session.api.messageSize(message);
@@ -248,6 +276,57 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
     if (size >= 0) {
       metrics.sentSizes.record(size, attributes);
     }
+  }
+
+  /**
+   * A server connection that the handler's start was not seen for, met at its first frame after a late attach: a
+   * session without span or count, forgotten at its close; null when it cannot be watched for its close (it would
+   * never be forgotten) or too many are open.
+   */
+  private Session lateSession(Object connection) {
+    if (byConnection.size() >= MAX_TRACKED || !connection.getClass().getName().equals(SERVER_OPERATIONS)) {
+      return null;
+    }
+    ReactiveApi api = apis.get(connection.getClass());
+    if (api == null) {
+      return null;
+    }
+    String endpoint = lateEndpoint(api.path(connection));
+    WebSocketSite[] endpointSites = sites.containerSide(endpoint);
+    Session session = new Session(api, endpoint, endpointSites, null, null, connection, null);
+    Session raced = byConnection.putIfAbsent(new IdentityKey(connection), session);
+    if (raced != null) {
+      return raced;
+    }
+    lateOpen.incrementAndGet();
+    if (!api.onConnectionClose(connection, session::lateClosed)) {
+      session.lateClosed();
+      return null;
+    }
+    return session.closeSeen.get() ? null : session;
+  }
+
+  /** The session opened before the attach behind a Spring session that sends, if its connection has received. */
+  private Session lateSessionOf(Object springSession) {
+    ReactiveApi api = apis.get(springSession.getClass());
+    Object connection = api == null ? null : api.connection(springSession);
+    Session session = connection == null ? null : byConnection.get(new IdentityKey(connection));
+    return session != null && session.span == null ? session : null;
+  }
+
+  private String lateEndpoint(String path) {
+    if (path == null || path.isEmpty()) {
+      return LATE_OTHER;
+    }
+    String known = lateEndpoints.get(path);
+    if (known != null) {
+      return known;
+    }
+    if (lateEndpoints.size() >= MAX_LATE_ENDPOINTS) {
+      return LATE_OTHER;
+    }
+    String raced = lateEndpoints.putIfAbsent(path, path);
+    return raced != null ? raced : path;
   }
 
   static final String CONTINUATION = "continuation";
@@ -293,6 +372,7 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
   final class Session implements Consumer<Object> {
     final ReactiveApi api;
     final WebSocketSite[] sites;
+    /** Null for a session opened before a late attach, as is {@link #span}. */
     final WebSocketSite handlerSite;
     final Span span;
     final Object connection;
@@ -305,8 +385,8 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
     /** Written before the count that {@link #done} reads it after. */
     private int closeCode = -1;
 
-    Session(ReactiveApi api, WebSocketSite[] sites, WebSocketSite handlerSite, Span span, Object connection,
-        Object springSession) {
+    Session(ReactiveApi api, String endpoint, WebSocketSite[] sites, WebSocketSite handlerSite, Span span,
+        Object connection, Object springSession) {
       this.api = api;
       this.sites = sites;
       this.handlerSite = handlerSite;
@@ -314,7 +394,7 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       this.connection = connection;
       this.springSession = springSession;
       state = new OpenSessions.Session(sites, true);
-      messageOperation = "message of " + handlerSite.endpoint + " (WebFlux, on the Reactor Netty event loop)";
+      messageOperation = "message of " + endpoint + " (WebFlux, on the Reactor Netty event loop)";
     }
 
     /** The handler's {@code Mono} failed: reported once (Reactor signals an error once per subscription). */
@@ -365,6 +445,14 @@ final class ReactiveWebSockets implements StallwatchReactiveWebSocketListener {
       }
       state.closed(code, reason == null || reason.isEmpty() ? null : reason, false);
       done();
+    }
+
+    /** A session opened before the attach closed: forgotten, and nothing else (it was never counted). */
+    void lateClosed() {
+      if (closeSeen.compareAndSet(false, true)) {
+        byConnection.remove(new IdentityKey(connection), this);
+        lateOpen.decrementAndGet();
+      }
     }
 
     void done() {

@@ -4,6 +4,8 @@ import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -44,6 +46,11 @@ final class StompTransformer implements ClassFileTransformer {
   private static final String HOOKS = dev.stallwatch.bootstrap.StallwatchStomp.class.getName().replace('.', '/');
 
   private final ClassLoader agentLoader;
+  /**
+   * What was said about a class, so that it is said once: a late attach asks about a loaded class and then
+   * retransforms it, and a retransformation elsewhere asks again.
+   */
+  private final Set<String> said = ConcurrentHashMap.newKeySet();
 
   StompTransformer(ClassLoader agentLoader) {
     this.agentLoader = agentLoader;
@@ -57,11 +64,21 @@ final class StompTransformer implements ClassFileTransformer {
       return null;
     }
     try {
-      return className.equals(SUB_PROTOCOL_HANDLER) ? hookInboundFrames(bytes) : hookHandlerCalls(bytes, loader);
+      if (className.equals(METHOD_MESSAGE_HANDLER)) {
+        return hookHandlerCalls(bytes, loader);
+      }
+      byte[] hooked = hookInboundFrames(bytes);
+      if (hooked == null && said.add(className)) {
+        AgentLog.line("websocket: this Spring's StompSubProtocolHandler does not send frames as expected; STOMP "
+            + "frames are not counted");
+      }
+      return hooked;
     } catch (Throwable t) {
       StallwatchHealth.swallowed(t);
-      AgentLog.line("websocket: could not instrument " + className.replace('/', '.') + "; STOMP messages are not "
-          + "traced (" + t + ")");
+      if (said.add(className)) {
+        AgentLog.line("websocket: could not instrument " + className.replace('/', '.') + "; STOMP messages are not "
+            + "traced (" + t + ")");
+      }
       return null;
     }
   }
@@ -93,12 +110,7 @@ final class StompTransformer implements ClassFileTransformer {
         };
       }
     }, 0);
-    if (!changed[0]) {
-      AgentLog.line("websocket: this Spring's StompSubProtocolHandler does not send frames as expected; STOMP frames "
-          + "are not counted");
-      return null;
-    }
-    return writer.toByteArray();
+    return changed[0] ? writer.toByteArray() : null;
   }
 
   private static byte[] hookHandlerCalls(byte[] bytes, ClassLoader loader) {

@@ -26,12 +26,24 @@ public final class WebSockets {
   private WebSockets() {}
 
   /**
-   * Instruments handler and container classes loaded from now on. Returns the transformer, which a late attach asks
-   * about the classes loaded before it: it can retransform, as it changes method bodies only (no member is added).
+   * The three transformers of WebSocket classes, which a late attach asks about the classes loaded before it: the
+   * handlers' and containers' ({@link WebSocketTransformer}), Spring STOMP's ({@link StompTransformer}) and Spring
+   * WebFlux's ({@link ReactiveWebSocketTransformer}). Each is registered able to retransform, as each changes method
+   * bodies only (no field, method or interface is added: Byte Buddy's frozen {@code redefine} without an
+   * implementation context, or plain instruction rewriting).
    */
-  public static ClassFileTransformer install(Instrumentation instrumentation, ClassLoader agentLoader,
+  public record Transformers(ClassFileTransformer handlers, ClassFileTransformer stomp,
+      ClassFileTransformer reactive) {}
+
+  /**
+   * Instruments handler, container and Spring STOMP and WebFlux classes loaded from now on.
+   *
+   * @param attachedLate loaded into a running JVM: a WebFlux session opened before the attach is traced from its next
+   *     message ({@link ReactiveWebSockets})
+   */
+  public static Transformers install(Instrumentation instrumentation, ClassLoader agentLoader,
       StallwatchConfig config, Telemetry telemetry, InFlightOperations operations, Detections detections,
-      Watchdog watchdog) {
+      Watchdog watchdog, boolean attachedLate) {
     WebSocketSites sites = new WebSocketSites(config.runawayThreshold().toNanos());
     HandlerErrors errors = new HandlerErrors(detections);
     WebSocketInstruments metrics = new WebSocketInstruments(telemetry.meter());
@@ -41,16 +53,16 @@ public final class WebSockets {
     WebSocketTransformer transformer = new WebSocketTransformer(agentLoader, sites);
     instrumentation.addTransformer(transformer, true);
     StallwatchReactiveWebSockets.setListener(
-        new ReactiveWebSockets(sites, operations, errors, telemetry.tracer(), metrics));
-    instrumentation.addTransformer(new ReactiveWebSocketTransformer(agentLoader), false);
-    installStomp(instrumentation, agentLoader, config, telemetry, operations, detections, watchdog, calls, metrics);
-    // A late attach retransforms the handler and container classes this one changes; Spring's STOMP and WebFlux
-    // classes loaded before an attach are not covered (README, "Attach to a running JVM").
-    return transformer;
+        new ReactiveWebSockets(sites, operations, errors, telemetry.tracer(), metrics, attachedLate));
+    ReactiveWebSocketTransformer reactive = new ReactiveWebSocketTransformer(agentLoader);
+    instrumentation.addTransformer(reactive, true);
+    StompTransformer stomp =
+        installStomp(instrumentation, agentLoader, config, telemetry, operations, detections, watchdog, calls, metrics);
+    return new Transformers(transformer, stomp, reactive);
   }
 
   /** Spring's STOMP messaging ({@link StompTransformer}, {@link StompCalls}): same metrics as the handlers'. */
-  private static void installStomp(Instrumentation instrumentation, ClassLoader agentLoader, StallwatchConfig config,
+  private static StompTransformer installStomp(Instrumentation instrumentation, ClassLoader agentLoader, StallwatchConfig config,
       Telemetry telemetry, InFlightOperations operations, Detections detections, Watchdog watchdog,
       WebSocketCalls calls, WebSocketInstruments metrics) {
     StompErrors stompErrors = new StompErrors(detections);
@@ -60,6 +72,8 @@ public final class WebSockets {
         telemetry.meter(),
         config.runawayThreshold().toNanos(), metrics.durations, metrics.handlerErrors));
     watchdog.every(ERROR_REPORT_INTERVAL, stompErrors);
-    instrumentation.addTransformer(new StompTransformer(agentLoader), false);
+    StompTransformer transformer = new StompTransformer(agentLoader);
+    instrumentation.addTransformer(transformer, true);
+    return transformer;
   }
 }
