@@ -9,7 +9,8 @@ import java.lang.reflect.Method;
  * the {@code @ServerEndpoint} path template when it has one, else its class name (the names its handler methods'
  * spans carry, {@link HandlerScan}). A container's wrapper is seen through by what it holds: Tomcat's
  * {@code PojoEndpointBase.getPojo()}, Tyrus's {@code AnnotatedEndpoint.annotatedClass}, Spring's adapter's handler
- * (its decorators unwrapped), Jetty's frame handler's {@code getEndpoint()}. Reflection, once per session opened.
+ * (its decorators unwrapped), Jetty's frame handler's {@code getEndpoint()}. The members are looked up once per wrapper class ({@link #HOLDERS});
+ * reading them is one reflective call per wrapper of each session opened.
  */
 final class ApplicationEndpoints {
   private static final int MAX_WRAPPERS = 4;
@@ -18,8 +19,16 @@ final class ApplicationEndpoints {
 
   static String name(Object endpoint) {
     Class<?> type = applicationClass(endpoint);
-    return type == null ? "(unknown endpoint)" : nameOf(type);
+    return type == null ? "(unknown endpoint)" : NAMES.get(type);
   }
+
+  /** Each application endpoint class's name, read from its annotations once. */
+  private static final ClassValue<String> NAMES = new ClassValue<>() {
+    @Override
+    protected String computeValue(Class<?> type) {
+      return nameOf(type);
+    }
+  };
 
   private static Class<?> applicationClass(Object endpoint) {
     Object current = endpoint;
@@ -38,22 +47,46 @@ final class ApplicationEndpoints {
 
   /** What a container's wrapper holds, or null when {@code wrapper} is the application's own object. */
   private static Object unwrap(Object wrapper) {
-    Class<?> type = wrapper.getClass();
-    String name = type.getName();
-    if (name.startsWith("org.apache.tomcat.websocket.")) {
-      return call(wrapper, "getPojo");
+    return HOLDERS.get(wrapper.getClass()).heldBy(wrapper);
+  }
+
+  /**
+   * How each wrapper class gives up what it holds, found once per class: sessions open and close all the time, and
+   * looking a member up by name walks the class hierarchy and throws (a stack trace each) where it is not declared.
+   */
+  private static final ClassValue<Holder> HOLDERS = new ClassValue<>() {
+    @Override
+    protected Holder computeValue(Class<?> type) {
+      String name = type.getName();
+      if (name.startsWith("org.apache.tomcat.websocket.")) {
+        return new Holder(method(type, "getPojo"), null);
+      }
+      if (name.startsWith("org.glassfish.tyrus.")) {
+        return new Holder(null, field(type, "annotatedClass"));
+      }
+      if (name.startsWith("org.eclipse.jetty.")) {
+        return new Holder(method(type, "getEndpoint"), null);
+      }
+      if (name.startsWith("org.springframework.web.socket.")) {
+        // a decorator's last handler, else the standard adapter's handler
+        return new Holder(method(type, "getLastHandler"), field(type, "handler"));
+      }
+      return Holder.NONE;
     }
-    if (name.startsWith("org.glassfish.tyrus.")) {
-      return field(wrapper, "annotatedClass");
+  };
+
+  /** A wrapper class's accessor, and the field tried when the accessor is absent or returns null. */
+  private record Holder(Method accessor, Field field) {
+    static final Holder NONE = new Holder(null, null);
+
+    Object heldBy(Object wrapper) {
+      try {
+        Object held = accessor == null ? null : accessor.invoke(wrapper);
+        return held != null || field == null ? held : field.get(wrapper);
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        return null;
+      }
     }
-    if (name.startsWith("org.eclipse.jetty.")) {
-      return call(wrapper, "getEndpoint");
-    }
-    if (name.startsWith("org.springframework.web.socket.")) {
-      Object last = call(wrapper, "getLastHandler"); // a decorator
-      return last != null ? last : field(wrapper, "handler"); // the standard adapter
-    }
-    return null;
   }
 
   static String nameOf(Class<?> type) {
@@ -73,30 +106,30 @@ final class ApplicationEndpoints {
     return type.getName();
   }
 
-  private static Object call(Object target, String method) {
-    for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+  private static Method method(Class<?> type, String name) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
       try {
-        Method m = c.getDeclaredMethod(method);
+        Method m = c.getDeclaredMethod(name);
         m.setAccessible(true);
-        return m.invoke(target);
+        return m;
       } catch (NoSuchMethodException e) {
         // look in the superclass
-      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      } catch (RuntimeException | LinkageError e) {
         return null;
       }
     }
     return null;
   }
 
-  private static Object field(Object target, String field) {
-    for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+  private static Field field(Class<?> type, String name) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
       try {
-        Field f = c.getDeclaredField(field);
+        Field f = c.getDeclaredField(name);
         f.setAccessible(true);
-        return f.get(target);
+        return f;
       } catch (NoSuchFieldException e) {
         // look in the superclass
-      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      } catch (RuntimeException | LinkageError e) {
         return null;
       }
     }
