@@ -46,6 +46,14 @@ public final class StallwatchPermitLedger {
     }
   }
 
+  /** The state this ledger belongs to. */
+  final StallwatchThreadState state;
+  /**
+   * The owning thread while the ledger holds a slot of the registry's fast table (the table's identity check), else
+   * null. Set before the claim's compare-and-set publishes it, cleared by the watchdog once the thread has ended.
+   */
+  Thread owner;
+
   private Object[] semaphores = new Object[4];
   /** Per entry {@code i}: {@code [3i]} = site in the high half, permits in the low half; {@code [3i+1]} = since; id. */
   private long[] data = new long[4 * STRIDE];
@@ -60,6 +68,10 @@ public final class StallwatchPermitLedger {
    * (volatile, which on x86 is an ordinary load) on every permit call instead of looking into the queue.
    */
   private volatile boolean cancellationsPosted;
+
+  StallwatchPermitLedger(StallwatchThreadState state) {
+    this.state = state;
+  }
 
   /** Owner only: records {@code count} permits of {@code semaphore} taken at call site {@code site}. */
   void add(Object semaphore, int count, int site, long nowMillis) {

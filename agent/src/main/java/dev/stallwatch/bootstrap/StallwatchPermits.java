@@ -154,8 +154,7 @@ public final class StallwatchPermits {
       return null;
     }
     try {
-      StallwatchThreadState state = StallwatchRegistry.current();
-      return state.excluded ? null : state.permits;
+      return StallwatchRegistry.currentLedger();
     } catch (Throwable t) {
       StallwatchHealth.swallowed(t); // accounting never fails the application's call
       return null;

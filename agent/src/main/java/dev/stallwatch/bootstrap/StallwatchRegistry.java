@@ -9,22 +9,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * first time it reaches a hook (a contended lock, a permit call), so idle threads cost nothing.
  *
  * <p>Finding the calling thread's state is on the path of every semaphore acquire and release, twice per pair, so it
- * has a fast way besides the {@code ThreadLocal}: a small table indexed by the thread's id, where a thread claims
- * its slot once (compare-and-set from empty) and is afterwards found by three dependent loads (the id, the slot, the
- * state's thread) instead of the {@code ThreadLocal} map's five. The table is only read on the fast path, never
- * written, so threads on different cores share its cache lines without contention (it is no global map: nothing is
- * looked up by a lock or a semaphore). The slot is checked against the thread's identity (the state's weak
- * reference, {@link java.lang.ref.Reference#refersTo}), so a thread id that collides or a {@code Thread} subclass
- * that overrides {@code getId} only sends that thread the slower way. The watchdog empties the slot of a thread that
- * has ended ({@link #forget}).
+ * has a fast way besides the {@code ThreadLocal}: a small table of permit ledgers indexed by the thread's id, where
+ * a thread claims its slot once (compare-and-set from empty) and is afterwards found by three dependent loads (the
+ * id, the slot, the ledger's owner) instead of the {@code ThreadLocal} map's five. The table is only read on the fast
+ * path, never written, so threads on different cores share its cache lines without contention (it is no global map:
+ * nothing is looked up by a lock or a semaphore). The slot is checked against the thread's identity (the ledger's
+ * {@code owner}, a strong reference that only the claim sets), so a thread id that collides or a {@code Thread}
+ * subclass that overrides {@code getId} only sends that thread the slower way. The watchdog empties the slot of a
+ * thread that has ended and clears the owner, so an ended thread is not kept alive ({@link #forget}).
  */
 public final class StallwatchRegistry {
   private static final AtomicReference<StallwatchThreadState> HEAD = new AtomicReference<>();
   private static final ThreadLocal<StallwatchThreadState> CURRENT = new ThreadLocal<>();
   /** Slots of the fast table; a power of two. More live threads than this share slots: the rest use the map. */
   private static final int SLOTS = 1024;
-  private static final StallwatchThreadState[] BY_THREAD_ID = new StallwatchThreadState[SLOTS];
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(StallwatchThreadState[].class);
+  private static final StallwatchPermitLedger[] BY_THREAD_ID = new StallwatchPermitLedger[SLOTS];
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(StallwatchPermitLedger[].class);
   /**
    * The agent's class loader: threads that inherited it as context loader, or whose outermost code is its
    * ({@link StallwatchThreadOrigin}: the SDK's), are the agent's.
@@ -45,11 +45,25 @@ public final class StallwatchRegistry {
   /** The calling thread's state, created and registered on first use. */
   public static StallwatchThreadState current() {
     Thread thread = Thread.currentThread();
-    StallwatchThreadState state = BY_THREAD_ID[slot(thread)];
-    if (state != null && state.thread.refersTo(thread)) {
-      return state;
+    StallwatchPermitLedger ledger = BY_THREAD_ID[slot(thread)];
+    if (ledger != null && ledger.owner == thread) {
+      return ledger.state;
     }
     return currentFromMap(thread);
+  }
+
+  /**
+   * The calling thread's permit ledger, or null for the agent's own threads: the semaphore hooks' look-up, twice
+   * per acquire/release pair. Three dependent loads (the thread's id, the slot, the slot's owner) and a compare.
+   */
+  static StallwatchPermitLedger currentLedger() {
+    Thread thread = Thread.currentThread();
+    StallwatchPermitLedger ledger = BY_THREAD_ID[slot(thread)];
+    if (ledger != null && ledger.owner == thread) {
+      return ledger;
+    }
+    StallwatchThreadState state = currentFromMap(thread);
+    return state.excluded ? null : state.permits;
   }
 
   private static int slot(Thread thread) {
@@ -72,7 +86,9 @@ public final class StallwatchRegistry {
       int slot = slot(thread);
       if (BY_THREAD_ID[slot] == null && state.fastSlot < 0) {
         state.fastSlot = slot; // before the claim publishes it: the watchdog reads it once the thread has ended
-        if (!SLOT.compareAndSet(BY_THREAD_ID, slot, (StallwatchThreadState) null, state)) {
+        state.permits.owner = thread; // likewise; the claim's compare-and-set publishes it
+        if (!SLOT.compareAndSet(BY_THREAD_ID, slot, (StallwatchPermitLedger) null, state.permits)) {
+          state.permits.owner = null;
           state.fastSlot = -1;
         }
       }
@@ -88,7 +104,8 @@ public final class StallwatchRegistry {
     int slot = state.fastSlot;
     if (slot >= 0) {
       state.fastSlot = -1;
-      SLOT.compareAndSet(BY_THREAD_ID, slot, state, (StallwatchThreadState) null);
+      SLOT.compareAndSet(BY_THREAD_ID, slot, state.permits, (StallwatchPermitLedger) null);
+      state.permits.owner = null; // the ended thread is no longer kept alive by its ledger
     }
   }
 

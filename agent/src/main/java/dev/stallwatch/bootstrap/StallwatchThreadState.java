@@ -36,7 +36,7 @@ public final class StallwatchThreadState {
   public long reportedWaitSequence;
 
   /** Permits held: the thread's own ledger, see {@link StallwatchPermitLedger}. */
-  public final StallwatchPermitLedger permits = new StallwatchPermitLedger();
+  public final StallwatchPermitLedger permits = new StallwatchPermitLedger(this);
 
   StallwatchThreadState(Thread thread, boolean excluded) {
     this(thread, thread.getName(), excluded);

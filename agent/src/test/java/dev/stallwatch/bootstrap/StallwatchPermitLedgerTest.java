@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class StallwatchPermitLedgerTest {
   private final Object semaphore = new Object();
   private final Object other = new Object();
-  private final StallwatchPermitLedger ledger = new StallwatchPermitLedger();
+  private final StallwatchPermitLedger ledger = new StallwatchPermitLedger(null);
 
   @BeforeAll
   static void enableHooks() {
