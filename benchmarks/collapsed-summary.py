@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Summarises an async-profiler collapsed-stack file recorded with the `threads` option (profile-sample.sh writes
 them): samples (or bytes, for alloc/total) per thread group, the share in the agent's frames (inclusive: any frame of
-the agent's own code, the shaded SDK, or the bootstrap hooks on the stack), the agent's frames by entry point, and
-the hottest leaf frames.
+the agent's own code, the shaded SDK, or the bootstrap hooks on the stack), the agent's frames by entry point, the
+agent's own work (stacks where the agent's frame is the nearest non-JDK frame to the leaf, so a hook wrapped around
+the application's handler does not count the handler), and the hottest leaf frames.
 
     benchmarks/collapsed-summary.py /tmp/ap/cpu-sw.txt [--top 25] [--grep REGEX]
 
@@ -13,6 +14,20 @@ import collections
 import re
 
 AGENT = re.compile(r"dev/stallwatch/(?!sample/)|java/util/concurrent/locks/Stallwatch")
+# Frames of the application or a library it uses (anything but the JDK and the agent): a stack whose frames nearest
+# the leaf are the JDK's, then the agent's, is the agent's own work; one that reaches application code first is not,
+# even when an agent frame (a hook around the handler) sits further up.
+NOT_JDK = re.compile(r"^(org/|com/|io/|net/|jakarta/|javax/websocket|ch/qos/|dev/stallwatch/sample/)")
+
+
+def nearest_agent_frame(frames):
+    """The agent frame nearest the leaf when no application frame comes before it, else None."""
+    for f in reversed(frames[1:]):
+        if AGENT.search(f):
+            return f
+        if NOT_JDK.match(f):
+            return None
+    return None
 
 
 def group(thread):
@@ -33,6 +48,7 @@ def main():
     agent_entry = collections.Counter()
     leaf = collections.Counter()
     agent_leaf = collections.Counter()
+    agent_self = collections.Counter()
     greps = collections.Counter()
     total = 0
     for line in open(a.file):
@@ -55,6 +71,9 @@ def main():
             agent_by_thread[thread] += n
             agent_entry[frames[idx]] += n
             agent_leaf[frames[-1]] += n
+            nearest = nearest_agent_frame(frames)
+            if nearest is not None:
+                agent_self[nearest] += n
     pct = lambda n: f"{100.0 * n / total:5.1f}%" if total else "-"
     print(f"total {total}")
     agent = sum(agent_by_thread.values())
@@ -64,6 +83,10 @@ def main():
         print(f"{pct(n)} {n:>12} agent {pct(agent_by_thread[t])}  {t}")
     print("\n-- agent frames by outermost agent frame")
     for f, n in agent_entry.most_common(a.top):
+        print(f"{pct(n)} {n:>12}  {f}")
+    own = sum(agent_self.values())
+    print(f"\n-- the agent's own work (its frame nearest the leaf, no application frame below it): {own} {pct(own)}")
+    for f, n in agent_self.most_common(a.top):
         print(f"{pct(n)} {n:>12}  {f}")
     print("\n-- leaf frames under agent frames")
     for f, n in agent_leaf.most_common(a.top):
