@@ -4,7 +4,6 @@ import dev.stallwatch.testapps.LateAttachProgram;
 import java.net.http.HttpClient;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -15,10 +14,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class LateAttachWebFlux {
   public static void main(String[] args) throws Exception {
-    ConfigurableApplicationContext context = SpringApplication.run(WebFluxServer.class,
-        "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-        "--spring.main.web-application-type=reactive", "--logging.level.root=WARN");
-    String base = "ws://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    ConfigurableApplicationContext context = WebFluxServer.start();
+    String base = WebFluxServer.base(context);
     HttpClient http = HttpClient.newHttpClient();
     WebFluxServer.Client before = WebFluxServer.Client.open(http, base + "/echo");
     before.socket.sendText("hello before", true).join();

@@ -41,11 +41,20 @@ import reactor.util.context.Context;
 // A package of its own: the servlet Spring server's component scan must not find it, nor it that server.
 @SpringBootApplication(proxyBeanMethods = false)
 public class WebFluxServer {
-  public static void main(String[] args) throws Exception {
-    ConfigurableApplicationContext context = SpringApplication.run(WebFluxServer.class,
+  /** This application on Reactor Netty, on a free loopback port. */
+  static ConfigurableApplicationContext start() {
+    return SpringApplication.run(WebFluxServer.class,
         "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
         "--spring.main.web-application-type=reactive", "--logging.level.root=WARN");
-    String base = "ws://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+  }
+
+  static String base(ConfigurableApplicationContext context) {
+    return "ws://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+  }
+
+  public static void main(String[] args) throws Exception {
+    ConfigurableApplicationContext context = start();
+    String base = base(context);
     HttpClient http = HttpClient.newHttpClient();
 
     Client echo = Client.open(http, base + "/echo");

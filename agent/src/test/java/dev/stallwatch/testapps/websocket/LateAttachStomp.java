@@ -1,7 +1,6 @@
 package dev.stallwatch.testapps.websocket;
 
 import dev.stallwatch.testapps.LateAttachProgram;
-import java.lang.reflect.Type;
 import java.nio.file.Paths;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -9,8 +8,6 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.messaging.converter.StringMessageConverter;
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
-import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
@@ -35,16 +32,16 @@ public final class LateAttachStomp {
       StompSession session = client.connectAsync(uri, new StompSessionHandlerAdapter() {})
           .get(60, TimeUnit.SECONDS);
       BlockingQueue<String> chat = new LinkedBlockingQueue<>();
-      session.subscribe("/topic/chat", collector(chat));
+      session.subscribe("/topic/chat", SpringStompServer.collector(chat));
       Thread.sleep(500); // the subscription is registered with the broker
       session.send("/app/chat/room-0", "line before");
-      System.out.println("chat " + take(chat));
+      System.out.println("chat " + SpringStompServer.take(chat));
       System.out.println("serving before the attach; waiting");
 
       LateAttachProgram.awaitFile(Paths.get(args[0]));
       System.out.println("attached");
       session.send("/app/chat/room-1", "line after");
-      System.out.println("chat " + take(chat));
+      System.out.println("chat " + SpringStompServer.take(chat));
       session.send("/app/fail", "bad line after");
       SpringStompServer.raw(uri, true);
       session.disconnect();
@@ -54,27 +51,5 @@ public final class LateAttachStomp {
       context.close();
     }
     System.out.println("done");
-  }
-
-  private static StompFrameHandler collector(BlockingQueue<String> into) {
-    return new StompFrameHandler() {
-      @Override
-      public Type getPayloadType(StompHeaders headers) {
-        return String.class;
-      }
-
-      @Override
-      public void handleFrame(StompHeaders headers, Object payload) {
-        into.add(String.valueOf(payload));
-      }
-    };
-  }
-
-  private static String take(BlockingQueue<String> queue) throws InterruptedException {
-    String value = queue.poll(60, TimeUnit.SECONDS);
-    if (value == null) {
-      throw new IllegalStateException("no reply within 60 s");
-    }
-    return value;
   }
 }

@@ -184,7 +184,7 @@ public class SpringStompServer implements WebSocketMessageBrokerConfigurer {
     }
   }
 
-  private static StompFrameHandler collector(BlockingQueue<String> into) {
+  static StompFrameHandler collector(BlockingQueue<String> into) {
     return new StompFrameHandler() {
       @Override
       public Type getPayloadType(StompHeaders headers) {
@@ -198,7 +198,7 @@ public class SpringStompServer implements WebSocketMessageBrokerConfigurer {
     };
   }
 
-  private static String take(BlockingQueue<String> queue) throws InterruptedException {
+  static String take(BlockingQueue<String> queue) throws InterruptedException {
     String value = queue.poll(60, TimeUnit.SECONDS);
     if (value == null) {
       throw new IllegalStateException("no reply within 60 s");
