@@ -27,32 +27,42 @@ public final class StallwatchPermits {
     enabled = true;
   }
 
-  public static void acquire(Semaphore semaphore, int site) throws InterruptedException {
-    StallwatchPermitLedger ledger = ledger();
+  /**
+   * The ledger a rewritten method keeps in a local of its own: {@code known} when an earlier permit call of the same
+   * method invocation already found it, else a fresh look-up. So an acquire and its release in one method, or a loop
+   * of them, look the thread's ledger up once (a frame always runs on one thread, and a thread's ledger never
+   * changes). Null, and so looked up again next time, while accounting is off or on the agent's own threads.
+   */
+  public static StallwatchPermitLedger ledger(StallwatchPermitLedger known) {
+    return known != null ? known : ledger();
+  }
+
+  // ---- What rewritten call sites call: the original arguments, the method's ledger (ledger(known)), the site.
+
+  public static void acquire(Semaphore semaphore, StallwatchPermitLedger ledger, int site)
+      throws InterruptedException {
     semaphore.acquire();
     acquired(ledger, semaphore, 1, site);
   }
 
-  public static void acquire(Semaphore semaphore, int permits, int site) throws InterruptedException {
-    StallwatchPermitLedger ledger = ledger();
+  public static void acquire(Semaphore semaphore, int permits, StallwatchPermitLedger ledger, int site)
+      throws InterruptedException {
     semaphore.acquire(permits);
     acquired(ledger, semaphore, permits, site);
   }
 
-  public static void acquireUninterruptibly(Semaphore semaphore, int site) {
-    StallwatchPermitLedger ledger = ledger();
+  public static void acquireUninterruptibly(Semaphore semaphore, StallwatchPermitLedger ledger, int site) {
     semaphore.acquireUninterruptibly();
     acquired(ledger, semaphore, 1, site);
   }
 
-  public static void acquireUninterruptibly(Semaphore semaphore, int permits, int site) {
-    StallwatchPermitLedger ledger = ledger();
+  public static void acquireUninterruptibly(Semaphore semaphore, int permits, StallwatchPermitLedger ledger,
+      int site) {
     semaphore.acquireUninterruptibly(permits);
     acquired(ledger, semaphore, permits, site);
   }
 
-  public static boolean tryAcquire(Semaphore semaphore, int site) {
-    StallwatchPermitLedger ledger = ledger();
+  public static boolean tryAcquire(Semaphore semaphore, StallwatchPermitLedger ledger, int site) {
     boolean acquired = semaphore.tryAcquire();
     if (acquired) {
       acquired(ledger, semaphore, 1, site);
@@ -60,8 +70,7 @@ public final class StallwatchPermits {
     return acquired;
   }
 
-  public static boolean tryAcquire(Semaphore semaphore, int permits, int site) {
-    StallwatchPermitLedger ledger = ledger();
+  public static boolean tryAcquire(Semaphore semaphore, int permits, StallwatchPermitLedger ledger, int site) {
     boolean acquired = semaphore.tryAcquire(permits);
     if (acquired) {
       acquired(ledger, semaphore, permits, site);
@@ -69,9 +78,8 @@ public final class StallwatchPermits {
     return acquired;
   }
 
-  public static boolean tryAcquire(Semaphore semaphore, long timeout, TimeUnit unit, int site)
-      throws InterruptedException {
-    StallwatchPermitLedger ledger = ledger();
+  public static boolean tryAcquire(Semaphore semaphore, long timeout, TimeUnit unit, StallwatchPermitLedger ledger,
+      int site) throws InterruptedException {
     boolean acquired = semaphore.tryAcquire(timeout, unit);
     if (acquired) {
       acquired(ledger, semaphore, 1, site);
@@ -79,9 +87,8 @@ public final class StallwatchPermits {
     return acquired;
   }
 
-  public static boolean tryAcquire(Semaphore semaphore, int permits, long timeout, TimeUnit unit, int site)
-      throws InterruptedException {
-    StallwatchPermitLedger ledger = ledger();
+  public static boolean tryAcquire(Semaphore semaphore, int permits, long timeout, TimeUnit unit,
+      StallwatchPermitLedger ledger, int site) throws InterruptedException {
     boolean acquired = semaphore.tryAcquire(permits, timeout, unit);
     if (acquired) {
       acquired(ledger, semaphore, permits, site);
@@ -89,8 +96,7 @@ public final class StallwatchPermits {
     return acquired;
   }
 
-  public static int drainPermits(Semaphore semaphore, int site) {
-    StallwatchPermitLedger ledger = ledger();
+  public static int drainPermits(Semaphore semaphore, StallwatchPermitLedger ledger, int site) {
     int drained = semaphore.drainPermits();
     if (drained > 0) {
       acquired(ledger, semaphore, drained, site);
@@ -98,16 +104,48 @@ public final class StallwatchPermits {
     return drained;
   }
 
-  public static void release(Semaphore semaphore, int site) {
-    StallwatchPermitLedger ledger = ledger();
+  public static void release(Semaphore semaphore, StallwatchPermitLedger ledger, int site) {
     semaphore.release();
     released(ledger, semaphore, 1);
   }
 
-  public static void release(Semaphore semaphore, int permits, int site) {
-    StallwatchPermitLedger ledger = ledger();
+  public static void release(Semaphore semaphore, int permits, StallwatchPermitLedger ledger, int site) {
     semaphore.release(permits);
     released(ledger, semaphore, permits);
+  }
+
+  // ---- The same with a look-up of their own, for callers without a ledger local (the tests, method references).
+
+  public static void acquire(Semaphore semaphore, int site) throws InterruptedException {
+    acquire(semaphore, ledger(), site);
+  }
+
+  public static void acquire(Semaphore semaphore, int permits, int site) throws InterruptedException {
+    acquire(semaphore, permits, ledger(), site);
+  }
+
+  public static void acquireUninterruptibly(Semaphore semaphore, int site) {
+    acquireUninterruptibly(semaphore, ledger(), site);
+  }
+
+  public static boolean tryAcquire(Semaphore semaphore, int site) {
+    return tryAcquire(semaphore, ledger(), site);
+  }
+
+  public static boolean tryAcquire(Semaphore semaphore, int permits, int site) {
+    return tryAcquire(semaphore, permits, ledger(), site);
+  }
+
+  public static int drainPermits(Semaphore semaphore, int site) {
+    return drainPermits(semaphore, ledger(), site);
+  }
+
+  public static void release(Semaphore semaphore, int site) {
+    release(semaphore, ledger(), site);
+  }
+
+  public static void release(Semaphore semaphore, int permits, int site) {
+    release(semaphore, permits, ledger(), site);
   }
 
   // ---- Method references (semaphore::release): the lambda cannot carry a site constant, so the site is unknown.
@@ -144,10 +182,10 @@ public final class StallwatchPermits {
   }
 
   /**
-   * The calling thread's ledger, or null when accounting is off or the thread is the agent's own. Each hook looks it
-   * up before it calls the JDK rather than after: the look-up's loads then do not wait for the semaphore's
-   * compare-and-set and do not stand in line before the ledger's stores; in an acquire/release loop it shortens the
-   * chain of dependent loads between the two fences (measured: docs/performance.md).
+   * The calling thread's ledger, or null when accounting is off or the thread is the agent's own. It is looked up
+   * before the JDK call rather than after (the rewritten site passes it in): the look-up's loads then do not wait for
+   * the semaphore's compare-and-set and do not stand in line before the ledger's stores (measured:
+   * docs/performance.md).
    */
   private static StallwatchPermitLedger ledger() {
     if (!enabled) {

@@ -7,6 +7,10 @@ import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -22,6 +26,12 @@ import net.bytebuddy.jar.asm.Opcodes;
  * the same few array stores wherever it happens, and a leak report can still name the exact line that took the
  * permit, even one acquisition in ten thousand, without capturing a stack.
  *
+ * <p>A method with such calls gets one local of its own, null at entry, that holds the thread's permit ledger once a
+ * call has looked it up ({@code StallwatchPermits.ledger(known)} before each hook): an acquire and its release in
+ * the same method, or a loop of pairs, then look the ledger up once instead of once per call, which is most of what
+ * accounting costs an uncontended pair (docs/performance.md). The local goes after the method's own (its original
+ * {@code max_locals}, read in a first pass), so no other local moves; every stack map frame is extended with it.
+ *
  * <p>Classes are only parsed when their bytes mention {@code java/util/concurrent/Semaphore}; every other class loads
  * untouched after one byte scan.
  */
@@ -29,6 +39,9 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
   private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
   private static final byte[] SEMAPHORE_BYTES = SEMAPHORE.getBytes(StandardCharsets.UTF_8);
   private static final String HOOKS = hookClassInternalName();
+  private static final String LEDGER_TYPE =
+      dev.stallwatch.bootstrap.StallwatchPermitLedger.class.getName().replace('.', '/');
+  private static final String LEDGER = "L" + LEDGER_TYPE + ";";
   /** Method references to these become references to the hooks' {@code ...ByReference} methods. */
   private static final Set<String> REFERENCED = Set.of(
       "acquire()V", "acquireUninterruptibly()V", "tryAcquire()Z", "drainPermits()I", "release()V", "release(I)V");
@@ -61,9 +74,11 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
     }
     try {
       ClassReader reader = new ClassReader(bytes);
+      MethodsWithPermitCalls scan = new MethodsWithPermitCalls();
+      reader.accept(scan, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
       ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-      Rewriter rewriter = new Rewriter(writer, className);
-      reader.accept(rewriter, 0);
+      Rewriter rewriter = new Rewriter(writer, className, scan.maxLocals);
+      reader.accept(rewriter, ClassReader.EXPAND_FRAMES); // expanded frames: the ledger local is appended to each
       return rewriter.changed ? writer.toByteArray() : null;
     } catch (Throwable t) {
       StallwatchHealth.swallowed(t);
@@ -79,14 +94,49 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
     return ClassBytes.contains(bytes, SEMAPHORE_BYTES);
   }
 
+  private static boolean isRewritten(int opcode, String owner, String method, String desc) {
+    return opcode == Opcodes.INVOKEVIRTUAL && owner.equals(SEMAPHORE) && REWRITTEN.contains(method + desc);
+  }
+
+  /** First pass: the methods with a rewritten call, each with its own {@code max_locals} (where the ledger goes). */
+  private static final class MethodsWithPermitCalls extends ClassVisitor {
+    final Map<String, Integer> maxLocals = new HashMap<>();
+
+    MethodsWithPermitCalls() {
+      super(Opcodes.ASM9);
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+        String[] exceptions) {
+      return new MethodVisitor(Opcodes.ASM9) {
+        private boolean calls;
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean isInterface) {
+          calls |= isRewritten(opcode, owner, method, desc);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int locals) {
+          if (calls) {
+            maxLocals.put(name + descriptor, locals);
+          }
+        }
+      };
+    }
+  }
+
   private final class Rewriter extends ClassVisitor {
     private final String className;
+    private final Map<String, Integer> ledgerSlots;
     private String sourceFile = "Unknown Source";
     boolean changed;
 
-    Rewriter(ClassVisitor next, String className) {
+    Rewriter(ClassVisitor next, String className, Map<String, Integer> ledgerSlots) {
       super(Opcodes.ASM9, next);
       this.className = className.replace('/', '.');
+      this.ledgerSlots = ledgerSlots;
     }
 
     @Override
@@ -101,8 +151,44 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
         String[] exceptions) {
       MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+      Integer slot = ledgerSlots.get(name + descriptor);
+      int ledgerSlot = slot == null ? -1 : slot;
       return new MethodVisitor(Opcodes.ASM9, next) {
         private int line = -1;
+
+        @Override
+        public void visitCode() {
+          super.visitCode();
+          if (ledgerSlot >= 0) {
+            super.visitInsn(Opcodes.ACONST_NULL); // no ledger yet; the first permit call of the invocation finds it
+            super.visitVarInsn(Opcodes.ASTORE, ledgerSlot);
+          }
+        }
+
+        @Override
+        public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+          if (ledgerSlot < 0 || type != Opcodes.F_NEW) {
+            super.visitFrame(type, numLocal, local, numStack, stack);
+            return;
+          }
+          Object[] locals = withLedger(numLocal, local);
+          super.visitFrame(type, locals.length, locals, numStack, stack);
+        }
+
+        /** The frame's locals with the ledger local after them: TOP up to its slot, a long or double taking two. */
+        private Object[] withLedger(int numLocal, Object[] local) {
+          List<Object> locals = new ArrayList<>(numLocal + 4);
+          int slots = 0;
+          for (int i = 0; i < numLocal; i++) {
+            locals.add(local[i]);
+            slots += local[i] == Opcodes.LONG || local[i] == Opcodes.DOUBLE ? 2 : 1;
+          }
+          for (; slots < ledgerSlot; slots++) {
+            locals.add(Opcodes.TOP);
+          }
+          locals.add(LEDGER_TYPE);
+          return locals.toArray();
+        }
 
         @Override
         public void visitLineNumber(int lineNumber, net.bytebuddy.jar.asm.Label start) {
@@ -126,10 +212,16 @@ public final class SemaphoreCallSiteRewriter implements ClassFileTransformer {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean isInterface) {
-          if (opcode == Opcodes.INVOKEVIRTUAL && owner.equals(SEMAPHORE) && REWRITTEN.contains(method + desc)) {
+          if (ledgerSlot >= 0 && isRewritten(opcode, owner, method, desc)) {
+            // stack: semaphore, arguments -> semaphore, arguments, ledger (also kept in the local), site
+            super.visitVarInsn(Opcodes.ALOAD, ledgerSlot);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "ledger", "(" + LEDGER + ")" + LEDGER, false);
+            super.visitInsn(Opcodes.DUP);
+            super.visitVarInsn(Opcodes.ASTORE, ledgerSlot);
             String frame = className + "." + name + "(" + sourceFile + (line >= 0 ? ":" + line : "") + ")";
             super.visitLdcInsn(sites.register(frame));
-            String hookDesc = "(L" + SEMAPHORE + ";" + desc.substring(1, desc.indexOf(')')) + "I" + desc.substring(desc.indexOf(')'));
+            int close = desc.indexOf(')');
+            String hookDesc = "(L" + SEMAPHORE + ";" + desc.substring(1, close) + LEDGER + "I" + desc.substring(close);
             super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, method, hookDesc, false);
             changed = true;
           } else {
