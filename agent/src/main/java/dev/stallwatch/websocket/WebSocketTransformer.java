@@ -139,27 +139,47 @@ final class WebSocketTransformer implements ClassFileTransformer {
         ClassFileLocator.ForClassLoader.of(loader));
     TypePool pool = TypePool.Default.of(locator);
     TypeDescription type = pool.describe(name).resolve();
-    Advice advice = Advice.withCustomMapping()
-        .bind(WebSocketSiteId.class, (instrumentedType, method, assigner, arguments, sort) ->
-            Advice.OffsetMapping.Target.ForStackManipulation.of(siteIds.get(key(method))))
-        .to(WebSocketAdvice.class);
     ElementMatcher<MethodDescription> handlers = method -> siteIds.containsKey(key(method));
-    Advice lifecycleAdvice = Advice.withCustomMapping()
-        .bind(WebSocketSiteId.class, (instrumentedType, method, assigner, arguments, sort) ->
-            Advice.OffsetMapping.Target.ForStackManipulation.of(lifecycle.get(key(method))))
-        .to(LifecycleAdvice.class);
     ElementMatcher<MethodDescription> lifecycleMethods = method -> lifecycle.containsKey(key(method));
-    // The class is being defined, not redefined, but the same discipline keeps its shape exactly as written.
-    return new ByteBuddy()
-        .with(TypeValidation.DISABLED)
-        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-        .with(InstrumentedType.Factory.Default.FROZEN)
-        .with(Implementation.Context.Disabled.Factory.INSTANCE)
-        .redefine(type, locator)
-        .visit(advice.on(handlers))
-        .visit(lifecycleAdvice.on(lifecycleMethods))
-        .make()
-        .getBytes();
+    Weaving outer = Weaving.CURRENT.get(); // null unless a class load inside a weave reached here again
+    Weaving.CURRENT.set(new Weaving(siteIds, lifecycle));
+    try {
+      // The class is being defined, not redefined, but the same discipline keeps its shape exactly as written.
+      return new ByteBuddy()
+          .with(TypeValidation.DISABLED)
+          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+          .with(InstrumentedType.Factory.Default.FROZEN)
+          .with(Implementation.Context.Disabled.Factory.INSTANCE)
+          .redefine(type, locator)
+          .visit(Weaving.HANDLER_ADVICE.on(handlers))
+          .visit(Weaving.LIFECYCLE_ADVICE.on(lifecycleMethods))
+          .make()
+          .getBytes();
+    } finally {
+      if (outer == null) {
+        Weaving.CURRENT.remove();
+      } else {
+        Weaving.CURRENT.set(outer);
+      }
+    }
+  }
+
+  /**
+   * The site ids of the class being woven on this thread, which the two advices' {@link WebSocketSiteId} binding
+   * reads. The advices are built once, on the first class woven (building one parses its advice class: about 15 of
+   * the ~70 profiler samples Tomcat's examples spent here at start-up when it was done per class), and Byte Buddy
+   * is still loaded only when a handler class is found.
+   */
+  private record Weaving(Map<String, Integer> siteIds, Map<String, Integer> lifecycle) {
+    static final ThreadLocal<Weaving> CURRENT = new ThreadLocal<>();
+    static final Advice HANDLER_ADVICE = Advice.withCustomMapping()
+        .bind(WebSocketSiteId.class, (instrumentedType, method, assigner, arguments, sort) ->
+            Advice.OffsetMapping.Target.ForStackManipulation.of(CURRENT.get().siteIds().get(key(method))))
+        .to(WebSocketAdvice.class);
+    static final Advice LIFECYCLE_ADVICE = Advice.withCustomMapping()
+        .bind(WebSocketSiteId.class, (instrumentedType, method, assigner, arguments, sort) ->
+            Advice.OffsetMapping.Target.ForStackManipulation.of(CURRENT.get().lifecycle().get(key(method))))
+        .to(LifecycleAdvice.class);
   }
 
   private static String key(MethodDescription method) {
