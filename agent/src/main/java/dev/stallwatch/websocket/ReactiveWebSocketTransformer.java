@@ -6,21 +6,13 @@ import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.InstrumentedType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Spring WebFlux WebSocket on Reactor Netty, by three exact classes of the frameworks' (nothing of the application's
@@ -111,15 +103,7 @@ final class ReactiveWebSocketTransformer implements ClassFileTransformer {
   private static byte[] advise(String className, byte[] bytes, ClassLoader loader, Class<?> advice, String method,
       int arguments) {
     String name = className.replace('/', '.');
-    ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
-        ClassFileLocator.ForClassLoader.of(loader));
-    TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
-    return new ByteBuddy()
-        .with(TypeValidation.DISABLED)
-        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-        .with(InstrumentedType.Factory.Default.FROZEN)
-        .with(Implementation.Context.Disabled.Factory.INSTANCE)
-        .redefine(type, locator)
+    return ShapeKeepingRedefinition.of(name, bytes, loader)
         .visit(Advice.to(advice).on(ElementMatchers.named(method).and(ElementMatchers.takesArguments(arguments))
             .and(ElementMatchers.not(ElementMatchers.isAbstract()))))
         .make()

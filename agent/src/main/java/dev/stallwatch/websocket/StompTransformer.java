@@ -6,21 +6,13 @@ import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.InstrumentedType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Spring's STOMP messaging over WebSocket, seen from two of Spring's own classes (the application's
@@ -115,15 +107,7 @@ final class StompTransformer implements ClassFileTransformer {
 
   private static byte[] hookHandlerCalls(byte[] bytes, ClassLoader loader) {
     String name = METHOD_MESSAGE_HANDLER.replace('/', '.');
-    ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
-        ClassFileLocator.ForClassLoader.of(loader));
-    TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
-    return new ByteBuddy()
-        .with(TypeValidation.DISABLED)
-        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-        .with(InstrumentedType.Factory.Default.FROZEN)
-        .with(Implementation.Context.Disabled.Factory.INSTANCE)
-        .redefine(type, locator)
+    return ShapeKeepingRedefinition.of(name, bytes, loader)
         .visit(Advice.to(StompAdvice.HandleMatch.class).on(ElementMatchers.named("handleMatch")
             .and(ElementMatchers.takesArguments(4)).and(ElementMatchers.not(ElementMatchers.isAbstract()))))
         .visit(Advice.to(StompAdvice.ExceptionHandlerLookup.class).on(

@@ -12,19 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.InstrumentedType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Finds WebSocket handler classes as they load and weaves {@link WebSocketAdvice} into their handler methods, and
@@ -135,22 +127,12 @@ final class WebSocketTransformer implements ClassFileTransformer {
 
   private static byte[] weave(String name, byte[] bytes, ClassLoader loader, Map<String, Integer> siteIds,
       Map<String, Integer> lifecycle) {
-    ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
-        ClassFileLocator.ForClassLoader.of(loader));
-    TypePool pool = TypePool.Default.of(locator);
-    TypeDescription type = pool.describe(name).resolve();
     ElementMatcher<MethodDescription> handlers = method -> siteIds.containsKey(key(method));
     ElementMatcher<MethodDescription> lifecycleMethods = method -> lifecycle.containsKey(key(method));
     Weaving outer = Weaving.CURRENT.get(); // null unless a class load inside a weave reached here again
     Weaving.CURRENT.set(new Weaving(siteIds, lifecycle));
     try {
-      // The class is being defined, not redefined, but the same discipline keeps its shape exactly as written.
-      return new ByteBuddy()
-          .with(TypeValidation.DISABLED)
-          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-          .with(InstrumentedType.Factory.Default.FROZEN)
-          .with(Implementation.Context.Disabled.Factory.INSTANCE)
-          .redefine(type, locator)
+      return ShapeKeepingRedefinition.of(name, bytes, loader)
           .visit(Weaving.HANDLER_ADVICE.on(handlers))
           .visit(Weaving.LIFECYCLE_ADVICE.on(lifecycleMethods))
           .make()
