@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stallwatch.testing.ForkedJvm;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -67,6 +68,21 @@ class AgentJarContentsIT {
         .isEmpty();
     assertThat(topLevel).containsKeys(launcherPath + ".class", CORE, BOOTSTRAP, CORE_OTEL,
         "META-INF/services/io.opentelemetry.javaagent.extension.AgentListener");
+  }
+
+  @Test
+  void bothCoresStoreTheirClassesUncompressedSoThatNoStartInflatesThem() throws IOException {
+    for (String core : List.of(CORE, CORE_OTEL)) {
+      List<String> compressed = new ArrayList<>();
+      try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(topLevel.get(core)))) {
+        for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+          if (entry.getName().endsWith(".class") && entry.getMethod() != JarEntry.STORED) {
+            compressed.add(entry.getName());
+          }
+        }
+      }
+      assertThat(compressed).as("compressed classes in " + core).isEmpty();
+    }
   }
 
   @Test
@@ -141,7 +157,7 @@ class AgentJarContentsIT {
   private static Map<String, byte[]> entries(String embeddedJar) throws IOException {
     assertThat(topLevel).containsKey(embeddedJar);
     Map<String, byte[]> entries = new LinkedHashMap<>();
-    try (JarInputStream in = new JarInputStream(new java.io.ByteArrayInputStream(topLevel.get(embeddedJar)))) {
+    try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(topLevel.get(embeddedJar)))) {
       if (in.getManifest() != null) {
         entries.put("META-INF/MANIFEST.MF", new byte[0]);
       }
@@ -156,7 +172,7 @@ class AgentJarContentsIT {
 
   private static List<String> providers(byte[] serviceFile) {
     try (BufferedReader reader =
-        new BufferedReader(new InputStreamReader(new java.io.ByteArrayInputStream(serviceFile), StandardCharsets.UTF_8))) {
+        new BufferedReader(new InputStreamReader(new ByteArrayInputStream(serviceFile), StandardCharsets.UTF_8))) {
       return reader.lines()
           .map(line -> line.replaceAll("#.*", "").trim())
           .filter(line -> !line.isEmpty())
