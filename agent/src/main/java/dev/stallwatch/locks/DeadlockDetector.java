@@ -6,7 +6,6 @@ import dev.stallwatch.report.Detections;
 import dev.stallwatch.report.LockNames;
 import dev.stallwatch.report.Stacks;
 import java.lang.management.LockInfo;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -25,7 +24,6 @@ import java.util.TreeSet;
  * at 200 threads). Each cycle is reported once, with every thread in it, what it waits for, what it holds and its stack.
  */
 public final class DeadlockDetector implements Runnable {
-  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Detections detections;
   /** Cycles already reported, as their sorted thread ids; forgotten once the cycle is gone. */
   private final Set<String> reported = new HashSet<>();
@@ -36,12 +34,12 @@ public final class DeadlockDetector implements Runnable {
 
   @Override
   public void run() {
-    long[] deadlocked = threads.findDeadlockedThreads();
+    long[] deadlocked = ThreadBean.get().findDeadlockedThreads();
     if (deadlocked == null) {
       reported.clear();
       return;
     }
-    ThreadInfo[] infos = threads.getThreadInfo(deadlocked, true, true);
+    ThreadInfo[] infos = ThreadBean.get().getThreadInfo(deadlocked, true, true);
     Map<Long, ThreadInfo> byId = new HashMap<>();
     for (ThreadInfo info : infos) {
       if (info != null) {

@@ -7,7 +7,6 @@ import dev.stallwatch.report.DetectionKind;
 import dev.stallwatch.report.Detections;
 import dev.stallwatch.report.SiteRateLimiter;
 import dev.stallwatch.report.Stacks;
-import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,7 +201,7 @@ public final class MonitorContention {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("name", previousOwner.getJavaName());
     long id = previousOwner.getJavaThreadId();
-    ThreadInfo info = id > 0 ? ManagementFactory.getThreadMXBean().getThreadInfo(id, Integer.MAX_VALUE) : null;
+    ThreadInfo info = id > 0 ? ThreadBean.get().getThreadInfo(id, Integer.MAX_VALUE) : null;
     d.put("alive", info != null);
     if (info != null) {
       d.put("state", info.getThreadState().name());

@@ -9,7 +9,6 @@ import dev.stallwatch.report.SiteRateLimiter;
 import dev.stallwatch.report.Stacks;
 import dev.stallwatch.report.ThreadDescriptions;
 import java.lang.management.LockInfo;
-import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -42,7 +41,6 @@ public final class MonitorWaits implements Runnable {
   private static final String CARRIER_THREAD_CLASS = "jdk.internal.misc.CarrierThread";
   private static final int MAX_OWNER_HOPS = 16;
 
-  private final ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
   private final PlatformThreads platformThreads = new PlatformThreads();
   private final ClassLoader agentLoader = MonitorWaits.class.getClassLoader();
   private final Detections detections;
@@ -112,7 +110,7 @@ public final class MonitorWaits implements Runnable {
       blocked[count++] = thread.getId();
     }
     if (count > 0) {
-      ThreadInfo[] infos = threadBean.getThreadInfo(java.util.Arrays.copyOf(blocked, count), 0);
+      ThreadInfo[] infos = ThreadBean.get().getThreadInfo(java.util.Arrays.copyOf(blocked, count), 0);
       for (ThreadInfo info : infos) {
         if (info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockInfo() != null) {
           observe(info, threads, now);
@@ -150,7 +148,7 @@ public final class MonitorWaits implements Runnable {
       return;
     }
     List<String> stack = Stacks.toStrings(waiter.getStackTrace());
-    ThreadInfo after = threadBean.getThreadInfo(info.getThreadId(), 0);
+    ThreadInfo after = ThreadBean.get().getThreadInfo(info.getThreadId(), 0);
     if (after == null || after.getThreadState() != Thread.State.BLOCKED || after.getLockInfo() == null
         || !wait.sameEpisode(after)) {
       return; // the wait ended while the stack was taken; the next scan forgets it
@@ -178,7 +176,7 @@ public final class MonitorWaits implements Runnable {
       if (ownerId == waiter.getThreadId()) {
         return true;
       }
-      ThreadInfo owner = threadBean.getThreadInfo(ownerId, 0);
+      ThreadInfo owner = ThreadBean.get().getThreadInfo(ownerId, 0);
       ownerId = owner == null ? -1 : owner.getLockOwnerId();
     }
     return false;
