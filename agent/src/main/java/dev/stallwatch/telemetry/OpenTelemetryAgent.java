@@ -24,6 +24,6 @@ final class OpenTelemetryAgent {
   }
 
   static Telemetry telemetry(String version) {
-    return Telemetry.ready(GlobalOpenTelemetry.get(), version, seconds -> {}, true);
+    return new Telemetry(GlobalOpenTelemetry.get(), version, seconds -> {}, true);
   }
 }

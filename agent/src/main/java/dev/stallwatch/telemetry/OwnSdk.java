@@ -22,15 +22,7 @@ final class OwnSdk {
 
   private OwnSdk() {}
 
-  /**
-   * Starts building the SDK on a thread of its own ({@code stallwatch-sdk-start}) and returns at once; see {@link
-   * Telemetry} for what features see until it is built.
-   */
   static Telemetry start(String defaultServiceName, String version, Map<String, String> otelArguments) {
-    return Telemetry.building("stallwatch-sdk-start", () -> build(defaultServiceName, version, otelArguments));
-  }
-
-  private static TelemetryParts build(String defaultServiceName, String version, Map<String, String> otelArguments) {
     ExportProblemLog.install();
     OpenTelemetrySdk built;
     try {
@@ -49,7 +41,7 @@ final class OwnSdk {
       built = OpenTelemetrySdk.builder().build();
     }
     OpenTelemetrySdk sdk = built;
-    return TelemetryParts.of(sdk, version, seconds -> sdk.shutdown().join(seconds, TimeUnit.SECONDS));
+    return new Telemetry(sdk, version, seconds -> sdk.shutdown().join(seconds, TimeUnit.SECONDS), false);
   }
 
   private static Resource withServiceName(Resource resource, String defaultServiceName) {
