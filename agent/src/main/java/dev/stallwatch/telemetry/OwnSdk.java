@@ -1,6 +1,7 @@
 package dev.stallwatch.telemetry;
 
 import dev.stallwatch.log.AgentLog;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
@@ -32,6 +33,7 @@ final class OwnSdk {
           .addPropertiesCustomizer(config -> otelArguments)
           .addResourceCustomizer((resource, config) -> withServiceName(resource, defaultServiceName))
           .disableShutdownHook()
+          .setComponentLoader(new DeferredHttpSenders(ComponentLoader.forClassLoader(OwnSdk.class.getClassLoader())))
           .build()
           .getOpenTelemetrySdk();
     } catch (RuntimeException | LinkageError e) {
