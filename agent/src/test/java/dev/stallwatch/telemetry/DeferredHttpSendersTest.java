@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,7 +61,7 @@ class DeferredHttpSendersTest {
   }
 
   @Test
-  void aSenderIsNotMadeWhenTheExporterIsBuilt() {
+  void aSenderHandedToAnExporterMakesNoRealSenderYet() {
     HttpSenderProvider provider = deferred.load(HttpSenderProvider.class).iterator().next();
     DeferredHttpSenders.Deferred sender = (DeferredHttpSenders.Deferred) provider.createSender(null);
 
@@ -71,7 +72,7 @@ class DeferredHttpSendersTest {
   void aSenderShutDownBeforeItsFirstSendIsNeverMadeAndSaysWhyItCannotSend() {
     HttpSenderProvider provider = deferred.load(HttpSenderProvider.class).iterator().next();
     DeferredHttpSenders.Deferred sender = (DeferredHttpSenders.Deferred) provider.createSender(null);
-    List<Throwable> errors = new java.util.ArrayList<>();
+    List<Throwable> errors = new ArrayList<>();
 
     assertThat(sender.shutdown().isSuccess()).isTrue();
     sender.send(null, response -> {}, errors::add);
@@ -88,7 +89,7 @@ class DeferredHttpSendersTest {
   }
 
   private static List<String> names(Iterable<?> components) {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     components.forEach(c -> names.add(c.getClass().getName()));
     return names;
   }
