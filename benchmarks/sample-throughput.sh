@@ -4,7 +4,8 @@
 #
 #   benchmarks/sample-throughput.sh [--otlp] [rounds] [java]      (defaults: 3 rounds, the java on PATH)
 #   Environment: WARMUP (15s), MEASURE (20s), CLIENTS (4), MODES (none stallwatch otel, or
-#   also both: the OpenTelemetry agent with stallwatch joining it; the modes to run, in order).
+#   also both: the OpenTelemetry agent with stallwatch joining it, and before: stallwatch from BEFORE_JAR, an older
+#   build to compare with; the modes to run, in order).
 #
 # The service's simulated latencies (provider, disk and billing writes) are set to zero so that the run measures
 # CPU, where an agent's cost shows, rather than sleeps, which would hide it. By default every agent exports nowhere
@@ -94,10 +95,11 @@ for round in $(seq "$rounds"); do
     case $mode in
       none) echo "$round $(run none)" ;;
       stallwatch) echo "$round $(run stallwatch -javaagent:$stallwatch -Dstallwatch.blocks=BlockRewriter#rewriteBlock)" ;;
+      before) echo "$round $(run before -javaagent:${BEFORE_JAR:?before needs BEFORE_JAR} -Dstallwatch.blocks=BlockRewriter#rewriteBlock)" ;;
       otel) echo "$round $(run otel-javaagent-$otel_version -javaagent:$otel)" ;;
       # Both agents, stallwatch joining the OpenTelemetry agent (its spans and metrics go through that agent's SDK).
       both) echo "$round $(run both -javaagent:$otel -javaagent:$stallwatch -Dstallwatch.blocks=BlockRewriter#rewriteBlock)" ;;
-      *) echo "unknown mode $mode (none, stallwatch, otel, both)" >&2; exit 2 ;;
+      *) echo "unknown mode $mode (none, before, stallwatch, otel, both)" >&2; exit 2 ;;
     esac
   done
 done | tee "$work/all.txt"

@@ -5,6 +5,8 @@ import dev.stallwatch.config.AgentArguments;
 import dev.stallwatch.config.ConfigLoader;
 import dev.stallwatch.config.Feature;
 import dev.stallwatch.config.StallwatchConfig;
+import dev.stallwatch.instrumentation.CallSiteRewriter;
+import dev.stallwatch.instrumentation.CallSites;
 import dev.stallwatch.locks.DeadlockDetector;
 import dev.stallwatch.locks.LockEngine;
 import dev.stallwatch.locks.LockInstrumentation;
@@ -12,7 +14,6 @@ import dev.stallwatch.locks.LockMetrics;
 import dev.stallwatch.locks.MonitorContention;
 import dev.stallwatch.locks.MonitorWaits;
 import dev.stallwatch.log.AgentLog;
-import dev.stallwatch.permits.CallSites;
 import dev.stallwatch.report.DetectionCounterSink;
 import dev.stallwatch.report.DetectionSink;
 import dev.stallwatch.report.Detections;
@@ -29,7 +30,6 @@ import dev.stallwatch.telemetry.ServiceName;
 import dev.stallwatch.telemetry.Telemetry;
 import dev.stallwatch.testscope.TestScopes;
 import dev.stallwatch.websocket.WebSockets;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,16 +80,21 @@ public final class AgentStartup {
 
     // Locks and permits: one engine reads both every scan (a semaphore wait shows who holds the permits).
     openLockInternals(instrumentation);
-    CallSites permitSites = new CallSites();
+    // One table numbers every rewritten Semaphore and Lock call site.
+    CallSites callSites = new CallSites();
     boolean locks = install(Feature.LOCKS, config, () -> LockInstrumentation.installLockHooks(instrumentation,
         agentLoader));
-    ClassFileTransformer[] late = new ClassFileTransformer[1]; // what a late attach asks about loaded classes
+    CallSiteRewriter[] rewriter = new CallSiteRewriter[1];
     WebSockets.Transformers[] websocket = new WebSockets.Transformers[1];
-    boolean permits = install(Feature.PERMITS, config, () -> late[0] = LockInstrumentation.installPermitAccounting(
-        instrumentation, agentLoader, permitSites));
+    // One rewriter for both features' call sites, so a class is parsed once; a failure takes both features' sites.
+    boolean permitsOn = config.enabled(Feature.PERMITS);
+    boolean sitesRewritten = (permitsOn || locks) && install(permitsOn ? Feature.PERMITS : Feature.LOCKS, config,
+        () -> rewriter[0] = LockInstrumentation.installCallSiteRewriting(instrumentation, agentLoader, callSites,
+            permitsOn, locks));
+    boolean permits = permitsOn && sitesRewritten;
     LockEngine lockEngine = null;
     if (locks || permits) {
-      lockEngine = new LockEngine(config, detections, permitSites, new LockMetrics(telemetry.meter()));
+      lockEngine = new LockEngine(config, detections, callSites, new LockMetrics(telemetry.meter()));
       watchdog.every(LOCK_SCAN_INTERVAL, lockEngine);
     }
     MonitorContention monitors = MonitorContention.create(detections, config.lockWaitThreshold());
@@ -105,7 +110,8 @@ public final class AgentStartup {
     if (attachedLate) {
       coverage.lockClasses = locks;
       try {
-        LateAttach.retransformLoaded(instrumentation, agentLoader, websocket[0], late[0], coverage);
+        LateAttach.retransformLoaded(instrumentation, agentLoader, websocket[0],
+            rewriter[0] == null ? null : rewriter[0].permitCallsOnly(), coverage);
       } catch (Throwable t) {
         AgentLog.line("the classes loaded before the attach could not all be retransformed; what loads from now on "
             + "is covered (" + t + ")");
@@ -113,7 +119,7 @@ public final class AgentStartup {
     }
 
     // What a test framework asks through bootstrap/StallwatchTestScope (stallwatch-junit); idle until a test opens one.
-    testScopes.start(watchdog, lockEngine, deadlocksOn ? deadlocks : null, permitSites::describe);
+    testScopes.start(watchdog, lockEngine, deadlocksOn ? deadlocks : null, callSites::describe);
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       watchdog.stop();

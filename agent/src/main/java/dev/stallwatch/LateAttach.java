@@ -36,7 +36,7 @@ final class LateAttach {
 
   /**
    * Retransforms the loaded classes that the installed WebSocket transformers (the handlers' and containers', Spring
-   * STOMP's, Spring WebFlux's) and permit rewriter (either feature may be null: not installed) would have changed at
+   * STOMP's, Spring WebFlux's) and the rewriter of Semaphore call sites (either may be null: not installed) would have changed at
    * load.
    */
   static void retransformLoaded(Instrumentation instrumentation, ClassLoader agentLoader,

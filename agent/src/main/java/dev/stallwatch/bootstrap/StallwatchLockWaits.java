@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lock_wait and deadlock checks) and, for waits of a millisecond or more, queues the wait for the duration histogram.
  */
 public final class StallwatchLockWaits {
-  /** Waits shorter than this are not worth a histogram entry or the stack walk that names their site. */
+  /** Waits shorter than this are not worth a histogram entry (or the stack walk that names a site with no id). */
   private static final long MEASURED_WAIT_NANOS = 1_000_000;
   private static final int MAX_QUEUED = 10_000;
 
@@ -90,8 +90,11 @@ public final class StallwatchLockWaits {
     long waited = System.nanoTime() - state.waitStartNanos;
     if (waited >= MEASURED_WAIT_NANOS) {
       if (queued.incrementAndGet() <= MAX_QUEUED) {
-        completed.add(new StallwatchCompletedWait(lock.getClass(), state.waitKind, waited,
-            StallwatchCallSite.firstApplicationStackFrame()));
+        // Inside a rewritten call the site is a constant; only other waits (a JDK class taking the lock for the
+        // application, a class loaded before a late attach) walk the stack, while this thread holds the lock.
+        int site = state.callSite;
+        completed.add(new StallwatchCompletedWait(lock.getClass(), state.waitKind, waited, site,
+            site >= 0 ? null : StallwatchCallSite.firstApplicationStackFrame()));
       } else {
         queued.decrementAndGet();
         StallwatchHealth.droppedLockWaits.incrementAndGet();

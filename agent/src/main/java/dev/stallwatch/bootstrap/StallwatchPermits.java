@@ -41,24 +41,44 @@ public final class StallwatchPermits {
 
   public static void acquire(Semaphore semaphore, StallwatchPermitLedger ledger, int site)
       throws InterruptedException {
-    semaphore.acquire();
+    StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
+    try {
+      semaphore.acquire();
+    } finally {
+      StallwatchLockCalls.left(ledger);
+    }
     acquired(ledger, semaphore, 1, site);
   }
 
   public static void acquire(Semaphore semaphore, int permits, StallwatchPermitLedger ledger, int site)
       throws InterruptedException {
-    semaphore.acquire(permits);
+    StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
+    try {
+      semaphore.acquire(permits);
+    } finally {
+      StallwatchLockCalls.left(ledger);
+    }
     acquired(ledger, semaphore, permits, site);
   }
 
   public static void acquireUninterruptibly(Semaphore semaphore, StallwatchPermitLedger ledger, int site) {
-    semaphore.acquireUninterruptibly();
+    StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
+    try {
+      semaphore.acquireUninterruptibly();
+    } finally {
+      StallwatchLockCalls.left(ledger);
+    }
     acquired(ledger, semaphore, 1, site);
   }
 
   public static void acquireUninterruptibly(Semaphore semaphore, int permits, StallwatchPermitLedger ledger,
       int site) {
-    semaphore.acquireUninterruptibly(permits);
+    StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
+    try {
+      semaphore.acquireUninterruptibly(permits);
+    } finally {
+      StallwatchLockCalls.left(ledger);
+    }
     acquired(ledger, semaphore, permits, site);
   }
 
@@ -80,7 +100,13 @@ public final class StallwatchPermits {
 
   public static boolean tryAcquire(Semaphore semaphore, long timeout, TimeUnit unit, StallwatchPermitLedger ledger,
       int site) throws InterruptedException {
-    boolean acquired = semaphore.tryAcquire(timeout, unit);
+    boolean acquired;
+    StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
+    try {
+      acquired = semaphore.tryAcquire(timeout, unit);
+    } finally {
+      StallwatchLockCalls.left(ledger);
+    }
     if (acquired) {
       acquired(ledger, semaphore, 1, site);
     }
@@ -89,7 +115,13 @@ public final class StallwatchPermits {
 
   public static boolean tryAcquire(Semaphore semaphore, int permits, long timeout, TimeUnit unit,
       StallwatchPermitLedger ledger, int site) throws InterruptedException {
-    boolean acquired = semaphore.tryAcquire(permits, timeout, unit);
+    boolean acquired;
+    StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
+    try {
+      acquired = semaphore.tryAcquire(permits, timeout, unit);
+    } finally {
+      StallwatchLockCalls.left(ledger);
+    }
     if (acquired) {
       acquired(ledger, semaphore, permits, site);
     }

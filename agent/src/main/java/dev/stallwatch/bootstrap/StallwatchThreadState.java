@@ -32,6 +32,15 @@ public final class StallwatchThreadState {
   /** Counts waits, so the watchdog can tell one long wait from two short ones on the same lock. */
   public long waitSequence;
 
+  /** {@link #callSite} while no rewritten call site is acquiring. */
+  public static final int NO_CALL_SITE = -1;
+  /**
+   * The application's call site ({@code CallSites} id) of the lock or permit acquisition this thread is inside, set
+   * by the rewritten call for the length of the call ({@link StallwatchLockCalls#entering}), else
+   * {@link #NO_CALL_SITE}: a wait that ends inside it is named by it instead of by a stack walk. Own thread only.
+   */
+  int callSite = NO_CALL_SITE;
+
   /** Written by the watchdog only: the {@link #waitSequence} it last reported, so each wait is reported once. */
   public long reportedWaitSequence;
 

@@ -3,7 +3,7 @@ package dev.stallwatch.locks;
 import dev.stallwatch.bootstrap.StallwatchClock;
 import dev.stallwatch.bootstrap.StallwatchThreadState;
 import dev.stallwatch.config.StallwatchConfig;
-import dev.stallwatch.permits.CallSites;
+import dev.stallwatch.instrumentation.CallSites;
 import dev.stallwatch.permits.PermitBook;
 import dev.stallwatch.permits.PermitLeakDetector;
 import dev.stallwatch.report.Detections;

@@ -1,13 +1,13 @@
 package dev.stallwatch.locks;
 
 import dev.stallwatch.bootstrap.StallwatchCallSite;
+import dev.stallwatch.bootstrap.StallwatchLockCalls;
 import dev.stallwatch.bootstrap.StallwatchLockWaits;
 import dev.stallwatch.bootstrap.StallwatchPermits;
 import dev.stallwatch.bootstrap.StallwatchRegistry;
+import dev.stallwatch.instrumentation.CallSiteRewriter;
+import dev.stallwatch.instrumentation.CallSites;
 import dev.stallwatch.log.AgentLog;
-import dev.stallwatch.permits.CallSites;
-import dev.stallwatch.permits.SemaphoreCallSiteRewriter;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
@@ -18,8 +18,10 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * Installs the lock engine's bytecode changes: hooks in the slow paths of the JDK's synchronizers (retransformed,
- * see {@link JdkLockTransformer}) and, separately switchable, the rewriting of the application's Semaphore call sites
- * ({@link SemaphoreCallSiteRewriter}). Either may be installed alone; preparing the hook classes twice is harmless.
+ * see {@link JdkLockTransformer}) and the rewriting of the application's call sites ({@link CallSiteRewriter}): its
+ * Semaphore calls, so that every permit is accounted to the line that took it (the permits feature), and its Lock
+ * calls, so that a lock wait is named by its line without a stack walk (the locks feature). Either feature may be
+ * installed alone; preparing the hook classes twice is harmless.
  */
 public final class LockInstrumentation {
   private LockInstrumentation() {}
@@ -41,15 +43,27 @@ public final class LockInstrumentation {
     }
   }
 
-  /** Rewrites the application's Semaphore call sites so that every permit is accounted to the line that took it. */
-  public static ClassFileTransformer installPermitAccounting(Instrumentation instrumentation, ClassLoader agentLoader,
-      CallSites sites) {
+  /**
+   * Rewrites the application's Semaphore call sites (when {@code permits}) and Lock call sites (when {@code locks},
+   * the lock hooks being in) into calls that carry a constant naming the line. Returns the rewriter, or null when
+   * neither is asked for.
+   */
+  public static CallSiteRewriter installCallSiteRewriting(Instrumentation instrumentation, ClassLoader agentLoader,
+      CallSites sites, boolean permits, boolean locks) {
+    CallSiteRewriter rewriter = CallSiteRewriter.rewriting(permits, locks, agentLoader, sites);
+    if (rewriter == null) {
+      return null;
+    }
     prepareHooks(agentLoader);
     // Retransformation-capable: a rewrite changes method bodies only, so a late attach can rewrite loaded classes
     // (it asks the returned rewriter which ones).
-    SemaphoreCallSiteRewriter rewriter = new SemaphoreCallSiteRewriter(agentLoader, sites);
     instrumentation.addTransformer(rewriter, true);
-    StallwatchPermits.enable();
+    if (permits) {
+      StallwatchPermits.enable();
+    }
+    if (locks) {
+      StallwatchLockCalls.enable();
+    }
     return rewriter;
   }
 
@@ -67,6 +81,7 @@ public final class LockInstrumentation {
     StallwatchLockWaits.acquireEnds();
     StallwatchCallSite.firstApplicationFrame();
     StallwatchPermits.pollForeignRelease();
+    StallwatchLockCalls.ledger(null);
   }
 
   private static Class<?> syncClass(Class<?> lockClass, String simpleName) {

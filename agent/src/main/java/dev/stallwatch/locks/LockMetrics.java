@@ -58,7 +58,7 @@ public final class LockMetrics {
         w = StallwatchLockWaits.pollCompleted()) {
       waitDuration.record(w.nanos / 1e9, Attributes.of(
           TelemetryNames.LOCK_CLASS, LockNames.lockClass(w.synchronizerClass),
-          TelemetryNames.LOCK_SITE, boundedSite(w.site())));
+          TelemetryNames.LOCK_SITE, boundedSite(w.site(site))));
     }
     refreshSemaphores(heldPermits, site);
   }

@@ -1,4 +1,4 @@
-package dev.stallwatch.permits;
+package dev.stallwatch.instrumentation;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Numbers every rewritten Semaphore call site, so that a permit carries the code that took it as one int. Filled
- * while classes load, read when a leak is reported.
+ * Numbers every rewritten Semaphore and Lock call site ({@link CallSiteRewriter}), so that a permit or a lock wait
+ * carries the code that asked for it as one int. Filled while classes load, read when a leak or a wait is reported.
  */
 public final class CallSites {
   private final List<String> descriptions = new ArrayList<>();
