@@ -41,11 +41,14 @@ public final class StallwatchPermits {
 
   public static void acquire(Semaphore semaphore, StallwatchPermitLedger ledger, int site)
       throws InterruptedException {
-    StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
-    try {
-      semaphore.acquire();
-    } finally {
-      StallwatchLockCalls.left(ledger);
+    // An interrupted thread must get its InterruptedException even when a permit is free, as without the agent.
+    if (Thread.currentThread().isInterrupted() || !acquiredAtOnce(semaphore)) {
+      StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
+      try {
+        semaphore.acquire();
+      } finally {
+        StallwatchLockCalls.left(ledger);
+      }
     }
     acquired(ledger, semaphore, 1, site);
   }
@@ -62,11 +65,13 @@ public final class StallwatchPermits {
   }
 
   public static void acquireUninterruptibly(Semaphore semaphore, StallwatchPermitLedger ledger, int site) {
-    StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
-    try {
-      semaphore.acquireUninterruptibly();
-    } finally {
-      StallwatchLockCalls.left(ledger);
+    if (!acquiredAtOnce(semaphore)) {
+      StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
+      try {
+        semaphore.acquireUninterruptibly();
+      } finally {
+        StallwatchLockCalls.left(ledger);
+      }
     }
     acquired(ledger, semaphore, 1, site);
   }
@@ -100,12 +105,14 @@ public final class StallwatchPermits {
 
   public static boolean tryAcquire(Semaphore semaphore, long timeout, TimeUnit unit, StallwatchPermitLedger ledger,
       int site) throws InterruptedException {
-    boolean acquired;
-    StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
-    try {
-      acquired = semaphore.tryAcquire(timeout, unit);
-    } finally {
-      StallwatchLockCalls.left(ledger);
+    boolean acquired = !Thread.currentThread().isInterrupted() && acquiredAtOnce(semaphore); // as acquire() above
+    if (!acquired) {
+      StallwatchLockCalls.entering(ledger, site); // a wait inside is named by the site
+      try {
+        acquired = semaphore.tryAcquire(timeout, unit);
+      } finally {
+        StallwatchLockCalls.left(ledger);
+      }
     }
     if (acquired) {
       acquired(ledger, semaphore, 1, site);
@@ -144,6 +151,16 @@ public final class StallwatchPermits {
   public static void release(Semaphore semaphore, int permits, StallwatchPermitLedger ledger, int site) {
     semaphore.release(permits);
     released(ledger, semaphore, permits);
+  }
+
+  /**
+   * For a non-fair {@code Semaphore} (not a subclass), the attempt its {@code acquire} makes first: when it takes the
+   * permit, no wait follows and nothing needs naming, so the uncontended pair pays nothing for the site. A fair
+   * semaphore's {@code tryAcquire()} would barge past queued threads, which {@code acquire} does not, so it is left
+   * to {@code acquire}.
+   */
+  private static boolean acquiredAtOnce(Semaphore semaphore) {
+    return semaphore.getClass() == Semaphore.class && !semaphore.isFair() && semaphore.tryAcquire();
   }
 
   // ---- The same with a look-up of their own, for callers without a ledger local (the tests, method references).
