@@ -258,12 +258,14 @@ class LateAttachIT {
   private static Path signalFile() throws Exception {
     Path file = Files.createTempFile("stallwatch-attached-", ".signal");
     Files.delete(file);
+    file.toFile().deleteOnExit(); // the forked program writes it; nothing is left in the temp directory
     return file;
   }
 
   private static Path detectionsFile() throws Exception {
     Path file = Files.createTempFile("stallwatch-late-detections-", ".jsonl");
     Files.delete(file);
+    file.toFile().deleteOnExit(); // the forked program writes it; nothing is left in the temp directory
     return file;
   }
 }
