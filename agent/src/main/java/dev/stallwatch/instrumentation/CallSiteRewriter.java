@@ -295,23 +295,8 @@ public final class CallSiteRewriter implements ClassFileTransformer {
             super.visitFrame(type, numLocal, local, numStack, stack);
             return;
           }
-          Object[] locals = withLedger(numLocal, local);
+          Object[] locals = FrameLocals.withLocalAt(numLocal, local, ledgerSlot, LEDGER_TYPE);
           super.visitFrame(type, locals.length, locals, numStack, stack);
-        }
-
-        /** The frame's locals with the ledger local after them: TOP up to its slot, a long or double taking two. */
-        private Object[] withLedger(int numLocal, Object[] local) {
-          List<Object> locals = new ArrayList<>(numLocal + 4);
-          int slots = 0;
-          for (int i = 0; i < numLocal; i++) {
-            locals.add(local[i]);
-            slots += local[i] == Opcodes.LONG || local[i] == Opcodes.DOUBLE ? 2 : 1;
-          }
-          for (; slots < ledgerSlot; slots++) {
-            locals.add(Opcodes.TOP);
-          }
-          locals.add(LEDGER_TYPE);
-          return locals.toArray();
         }
 
         @Override

@@ -1,18 +1,19 @@
 package dev.stallwatch.websocket;
 
 import dev.stallwatch.bootstrap.StallwatchHealth;
+import dev.stallwatch.instrumentation.HookWeaver;
+import dev.stallwatch.instrumentation.HookWeaver.MethodHooks;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Spring WebFlux WebSocket on Reactor Netty, by three exact classes of the frameworks' (nothing of the application's
@@ -20,8 +21,8 @@ import net.bytebuddy.matcher.ElementMatchers;
  * <ul>
  *   <li>Spring's {@code ReactorNettyRequestUpgradeStrategy}: its call of {@code WebSocketHandler.handle(session)} is
  *       followed by the bootstrap's {@code handled(handler, session, mono)}, whose result replaces the {@code Mono};
- *   <li>Reactor Netty's {@code WebsocketServerOperations.onInboundNext}: {@link ReactiveAdvice.Inbound};
- *   <li>Spring's {@code NettyWebSocketSessionSupport.toFrame}: {@link ReactiveAdvice.Outbound}.
+ *   <li>Reactor Netty's {@code WebsocketServerOperations.onInboundNext}: {@link WovenHooks#REACTIVE_INBOUND};
+ *   <li>Spring's {@code NettyWebSocketSessionSupport.toFrame}: {@link WovenHooks#REACTIVE_OUTBOUND}.
  * </ul>
  * See {@link ReactiveWebSockets} for what is traced.
  */
@@ -52,8 +53,8 @@ final class ReactiveWebSocketTransformer implements ClassFileTransformer {
     try {
       return switch (className) {
         case UPGRADE_STRATEGY -> afterHandle(bytes);
-        case SERVER_OPERATIONS -> advise(className, bytes, loader, ReactiveAdvice.Inbound.class, "onInboundNext", 2);
-        case SESSION_SUPPORT -> advise(className, bytes, loader, ReactiveAdvice.Outbound.class, "toFrame", 1);
+        case SERVER_OPERATIONS -> wrap(bytes, "onInboundNext", 2, WovenHooks.REACTIVE_INBOUND);
+        case SESSION_SUPPORT -> wrap(bytes, "toFrame", 1, WovenHooks.REACTIVE_OUTBOUND);
         default -> null;
       };
     } catch (Throwable t) {
@@ -100,13 +101,9 @@ final class ReactiveWebSocketTransformer implements ClassFileTransformer {
     return changed[0] ? writer.toByteArray() : null;
   }
 
-  private static byte[] advise(String className, byte[] bytes, ClassLoader loader, Class<?> advice, String method,
-      int arguments) {
-    String name = className.replace('/', '.');
-    return ShapeKeepingRedefinition.of(name, bytes, loader)
-        .visit(Advice.to(advice).on(ElementMatchers.named(method).and(ElementMatchers.takesArguments(arguments))
-            .and(ElementMatchers.not(ElementMatchers.isAbstract()))))
-        .make()
-        .getBytes();
+  /** The class with its one method {@code method} taking {@code arguments} arguments wrapped in {@code hooks}. */
+  private static byte[] wrap(byte[] bytes, String method, int arguments, MethodHooks hooks) {
+    return HookWeaver.weave(bytes, (access, name, descriptor) ->
+        name.equals(method) && Type.getArgumentTypes(descriptor).length == arguments ? hooks : null);
   }
 }

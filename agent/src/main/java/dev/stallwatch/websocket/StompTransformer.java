@@ -1,18 +1,18 @@
 package dev.stallwatch.websocket;
 
 import dev.stallwatch.bootstrap.StallwatchHealth;
+import dev.stallwatch.instrumentation.HookWeaver;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Spring's STOMP messaging over WebSocket, seen from two of Spring's own classes (the application's
@@ -57,7 +57,7 @@ final class StompTransformer implements ClassFileTransformer {
     }
     try {
       if (className.equals(METHOD_MESSAGE_HANDLER)) {
-        return hookHandlerCalls(bytes, loader);
+        return hookHandlerCalls(bytes);
       }
       byte[] hooked = hookInboundFrames(bytes);
       if (hooked == null && said.add(className)) {
@@ -105,14 +105,14 @@ final class StompTransformer implements ClassFileTransformer {
     return changed[0] ? writer.toByteArray() : null;
   }
 
-  private static byte[] hookHandlerCalls(byte[] bytes, ClassLoader loader) {
-    String name = METHOD_MESSAGE_HANDLER.replace('/', '.');
-    return ShapeKeepingRedefinition.of(name, bytes, loader)
-        .visit(Advice.to(StompAdvice.HandleMatch.class).on(ElementMatchers.named("handleMatch")
-            .and(ElementMatchers.takesArguments(4)).and(ElementMatchers.not(ElementMatchers.isAbstract()))))
-        .visit(Advice.to(StompAdvice.ExceptionHandlerLookup.class).on(
-            ElementMatchers.named("getExceptionHandlerMethod").and(ElementMatchers.takesArguments(2))))
-        .make()
-        .getBytes();
+  private static byte[] hookHandlerCalls(byte[] bytes) {
+    return HookWeaver.weave(bytes, (access, name, descriptor) -> {
+      int arguments = Type.getArgumentTypes(descriptor).length;
+      if (name.equals("handleMatch") && arguments == 4) {
+        return WovenHooks.STOMP_HANDLE_MATCH;
+      }
+      return name.equals("getExceptionHandlerMethod") && arguments == 2
+          ? WovenHooks.STOMP_EXCEPTION_HANDLER_LOOKUP : null;
+    });
   }
 }

@@ -3,6 +3,8 @@ package dev.stallwatch.websocket;
 import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.bootstrap.StallwatchPlatformClasses;
 import dev.stallwatch.instrumentation.ClassBytes;
+import dev.stallwatch.instrumentation.HookWeaver;
+import dev.stallwatch.instrumentation.Supertypes;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
@@ -12,18 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Finds WebSocket handler classes as they load and weaves {@link WebSocketAdvice} into their handler methods, and
- * counts the messages the application sends ({@link SendCallSites}). Every
- * class the application loads passes here, so the common case must be cheap: a byte search for the API's package
- * names rules out nearly every class before anything is parsed, and Byte Buddy is only used for the few handler
- * classes (loading it for every class costs about half a second of start-up, see docs/performance.md).
+ * Finds WebSocket handler classes as they load and wraps their handler methods in the bootstrap's hooks
+ * ({@link WovenHooks#handler}), and counts the messages the application sends ({@link SendCallSites}). Every class
+ * the application loads passes here, so the common case must be cheap: a byte search for the API's package names
+ * rules out nearly every class before anything is parsed, and the few handler classes are woven in plain ASM
+ * ({@link HookWeaver}; Byte Buddy's advice cost a server's start several hundred milliseconds, see
+ * docs/performance.md).
  *
  * <p>In the WebSocket containers and Spring only the container's side of a session's lifecycle is hooked
  * ({@link LifecycleHooks}): their message adapters and decorators call the application's handlers, and tracing both
@@ -44,7 +44,7 @@ final class WebSocketTransformer implements ClassFileTransformer {
   private final ClassLoader agentLoader;
   private final WebSocketSites sites;
   private final Set<String> failuresReported = ConcurrentHashMap.newKeySet();
-  private final Supertypes supertypes = new Supertypes();
+  private final Supertypes supertypes = new Supertypes(false);
 
   WebSocketTransformer(ClassLoader agentLoader, WebSocketSites sites) {
     this.agentLoader = agentLoader;
@@ -69,7 +69,7 @@ final class WebSocketTransformer implements ClassFileTransformer {
         // calls of message handlers, for the handlers that cannot be instrumented.
         byte[] delivering = deliverMessages(bytes);
         byte[] containerBytes = delivering != null ? delivering : bytes;
-        return lifecycle.isEmpty() ? delivering : weave(name, containerBytes, loader, Map.of(), lifecycle);
+        return lifecycle.isEmpty() ? delivering : weave(containerBytes, Map.of(), lifecycle);
       }
       byte[] counted = countSends(bytes);
       HandlerScan.Result handlers = HandlerScan.scan(bytes, (superName, interfaces) -> supertypes.of(loader,
@@ -87,7 +87,7 @@ final class WebSocketTransformer implements ClassFileTransformer {
           siteIds.put(key, sites.idFor(name, handlers.endpoint(), method));
         }
       }
-      return weave(name, bytes, loader, siteIds, lifecycle);
+      return weave(bytes, siteIds, lifecycle);
     } catch (Throwable t) {
       StallwatchHealth.swallowed(t);
       if (failuresReported.add(className)) {
@@ -125,46 +125,15 @@ final class WebSocketTransformer implements ClassFileTransformer {
     return false;
   }
 
-  private static byte[] weave(String name, byte[] bytes, ClassLoader loader, Map<String, Integer> siteIds,
-      Map<String, Integer> lifecycle) {
-    ElementMatcher<MethodDescription> handlers = method -> siteIds.containsKey(key(method));
-    ElementMatcher<MethodDescription> lifecycleMethods = method -> lifecycle.containsKey(key(method));
-    Weaving outer = Weaving.CURRENT.get(); // null unless a class load inside a weave reached here again
-    Weaving.CURRENT.set(new Weaving(siteIds, lifecycle));
-    try {
-      return ShapeKeepingRedefinition.of(name, bytes, loader)
-          .visit(Weaving.HANDLER_ADVICE.on(handlers))
-          .visit(Weaving.LIFECYCLE_ADVICE.on(lifecycleMethods))
-          .make()
-          .getBytes();
-    } finally {
-      if (outer == null) {
-        Weaving.CURRENT.remove();
-      } else {
-        Weaving.CURRENT.set(outer);
+  /** The class with its handler methods and lifecycle hooks wrapped ({@link WovenHooks}). */
+  private static byte[] weave(byte[] bytes, Map<String, Integer> siteIds, Map<String, Integer> lifecycle) {
+    return HookWeaver.weave(bytes, (access, method, descriptor) -> {
+      Integer site = siteIds.get(method + descriptor);
+      if (site != null) {
+        return WovenHooks.handler(site);
       }
-    }
-  }
-
-  /**
-   * The site ids of the class being woven on this thread, which the two advices' {@link WebSocketSiteId} binding
-   * reads. The advices are built once, on the first class woven (building one parses its advice class: about 15 of
-   * the ~70 profiler samples Tomcat's examples spent here at start-up when it was done per class), and Byte Buddy
-   * is still loaded only when a handler class is found.
-   */
-  private record Weaving(Map<String, Integer> siteIds, Map<String, Integer> lifecycle) {
-    static final ThreadLocal<Weaving> CURRENT = new ThreadLocal<>();
-    static final Advice HANDLER_ADVICE = Advice.withCustomMapping()
-        .bind(WebSocketSiteId.class, (instrumentedType, method, assigner, arguments, sort) ->
-            Advice.OffsetMapping.Target.ForStackManipulation.of(CURRENT.get().siteIds().get(key(method))))
-        .to(WebSocketAdvice.class);
-    static final Advice LIFECYCLE_ADVICE = Advice.withCustomMapping()
-        .bind(WebSocketSiteId.class, (instrumentedType, method, assigner, arguments, sort) ->
-            Advice.OffsetMapping.Target.ForStackManipulation.of(CURRENT.get().lifecycle().get(key(method))))
-        .to(LifecycleAdvice.class);
-  }
-
-  private static String key(MethodDescription method) {
-    return method.getInternalName() + method.getDescriptor();
+      Integer kind = lifecycle.get(method + descriptor);
+      return kind == null ? null : WovenHooks.lifecycle(kind);
+    });
   }
 }

@@ -2,6 +2,7 @@ package dev.stallwatch.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stallwatch.instrumentation.Supertypes;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class UpgradeLinksTest {
   private final Tracer tracer = SdkTracerProvider.builder().build().get("test");
-  private final Supertypes supertypes = new Supertypes();
+  private final Supertypes supertypes = new Supertypes(false);
 
   private Map<String, Integer> hooks(String className) throws IOException {
     ClassLoader loader = UpgradeLinksTest.class.getClassLoader();

@@ -1,4 +1,4 @@
-package dev.stallwatch.websocket;
+package dev.stallwatch.instrumentation;
 
 import java.io.InputStream;
 import java.util.Collections;
@@ -12,16 +12,26 @@ import net.bytebuddy.jar.asm.ClassReader;
 /**
  * Every supertype of a class being loaded, at any depth, read from the class files its loader can find (nothing is
  * loaded): a handler whose {@code Endpoint} or {@code MessageHandler} is a grandparent is a handler all the same, and
- * the class file of a class being defined names only its direct supertypes. Asked only for the few classes that
- * declare a handler-like method, once per class and loader.
+ * the class file of a class being defined names only its direct supertypes; a block class's pattern may name an
+ * interface two levels up. Asked only for the few classes that could matter (a handler-like method, a block
+ * method's name), once per class and loader.
  */
-final class Supertypes {
+public final class Supertypes {
   private static final int MAX_DEPTH = 32;
+  private final boolean jdkTypes;
   private final Map<ClassLoader, Map<String, Set<String>>> byLoader =
       Collections.synchronizedMap(new WeakHashMap<>());
 
+  /**
+   * {@code jdkTypes}: whether the JDK's own types ({@code java/...}) are read for their supertypes too, or only named
+   * (the WebSocket APIs are implemented by none of them).
+   */
+  public Supertypes(boolean jdkTypes) {
+    this.jdkTypes = jdkTypes;
+  }
+
   /** The supertypes (internal names) of a class whose direct superclass and interfaces are given. */
-  Set<String> of(ClassLoader loader, String superName, String[] interfaces) {
+  public Set<String> of(ClassLoader loader, String superName, String[] interfaces) {
     Set<String> all = new HashSet<>();
     if (superName != null) {
       all.add(superName);
@@ -62,9 +72,9 @@ final class Supertypes {
     return result;
   }
 
-  private static byte[] read(ClassLoader loader, String name) {
-    if (name.startsWith("java/")) {
-      return null; // the JDK's types implement none of the WebSocket APIs
+  private byte[] read(ClassLoader loader, String name) {
+    if (!jdkTypes && name.startsWith("java/")) {
+      return null;
     }
     try (InputStream in = loader.getResourceAsStream(name + ".class")) {
       return in == null ? null : in.readAllBytes();
