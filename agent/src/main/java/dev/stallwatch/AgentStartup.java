@@ -55,8 +55,6 @@ public final class AgentStartup {
    */
   public static void start(String agentArguments, Instrumentation instrumentation, boolean attachedLate) {
     long began = System.nanoTime();
-    // Byte Buddy (relocated) must not touch sun.misc.Unsafe: JDK 24+ warns on stderr when anything does.
-    System.setProperty(net.bytebuddy.ByteBuddy.class.getPackageName() + ".safe", "true");
     Map<String, String> arguments = AgentArguments.parse(agentArguments, AgentLog::line);
     StallwatchConfig config = ConfigLoader.load(arguments, System.getProperties(), System.getenv(), AgentLog::line);
     Map<String, String> otelArguments = AgentArguments.openTelemetry(arguments);

@@ -86,7 +86,7 @@ public final class StallwatchAgent {
         Path coreJar = unpack(jar, "stallwatch/core.jar", dir);
         URL[] classPath = {coreJar.toUri().toURL()};
         if (StallwatchAgentOtelLink.joinable(jar.getManifest())) {
-          // Stallwatch's classes as compiled against the OpenTelemetry agent's API first; Byte Buddy from core.jar.
+          // Stallwatch's classes as compiled against the OpenTelemetry agent's API first; ASM from core.jar.
           classPath = new URL[] {unpack(jar, "stallwatch/core-otel.jar", dir).toUri().toURL(), classPath[0]};
         }
         agentLoader = new URLClassLoader("stallwatch", classPath, ClassLoader.getPlatformClassLoader());

@@ -91,7 +91,7 @@ class AgentJarContentsIT {
     List<String> classes = coreOtel.keySet().stream().filter(name -> name.endsWith(".class")).toList();
     String launcherPath = launcher.replace('.', '/');
 
-    assertThat(classes).as("stallwatch's own classes only: Byte Buddy comes from " + CORE)
+    assertThat(classes).as("stallwatch's own classes only: ASM comes from " + CORE)
         .isNotEmpty().allMatch(name -> name.startsWith("dev/stallwatch/") && !name.startsWith("dev/stallwatch/shaded/")
             && !name.startsWith("dev/stallwatch/bootstrap/") && !name.startsWith(launcherPath));
     List<String> stillOnOwnApi = classes.stream()

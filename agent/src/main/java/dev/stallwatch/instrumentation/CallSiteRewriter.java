@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Handle;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Rewrites the application's calls to {@code Semaphore} permit methods and to {@code Lock} acquisitions into calls to
@@ -300,7 +300,7 @@ public final class CallSiteRewriter implements ClassFileTransformer {
         }
 
         @Override
-        public void visitLineNumber(int lineNumber, net.bytebuddy.jar.asm.Label start) {
+        public void visitLineNumber(int lineNumber, org.objectweb.asm.Label start) {
           line = lineNumber;
           super.visitLineNumber(lineNumber, start);
         }

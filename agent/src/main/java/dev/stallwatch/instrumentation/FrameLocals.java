@@ -2,7 +2,7 @@ package dev.stallwatch.instrumentation;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Stack map frames for code that gains a local of the agent's own after the method's own locals (at its original

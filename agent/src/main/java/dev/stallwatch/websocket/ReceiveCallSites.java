@@ -1,9 +1,9 @@
 package dev.stallwatch.websocket;
 
 import java.util.Map;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * In the containers' own classes, each call of {@code MessageHandler.Whole.onMessage(Object)} or

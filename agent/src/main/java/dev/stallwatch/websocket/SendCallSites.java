@@ -1,9 +1,9 @@
 package dev.stallwatch.websocket;
 
 import java.util.Set;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Counts the messages an application sends: each of its calls of a WebSocket send method gets a call of
@@ -43,8 +43,8 @@ final class SendCallSites extends ClassVisitor {
           super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "sentStream", "(Z)V", false);
           changed = true;
         } else if (opcode == Opcodes.INVOKEINTERFACE && OWNERS.contains(owner) && METHODS.contains(method)) {
-          int arguments = net.bytebuddy.jar.asm.Type.getArgumentTypes(desc).length;
-          String second = arguments == 2 ? net.bytebuddy.jar.asm.Type.getArgumentTypes(desc)[1].getDescriptor() : "";
+          int arguments = org.objectweb.asm.Type.getArgumentTypes(desc).length;
+          String second = arguments == 2 ? org.objectweb.asm.Type.getArgumentTypes(desc)[1].getDescriptor() : "";
           if (arguments == 1) {
             super.visitInsn(Opcodes.DUP); // [message] -> [message, message]
             countMessage();

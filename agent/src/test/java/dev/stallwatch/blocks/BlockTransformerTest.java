@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TimerTask;
 import java.util.function.Function;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Which methods the block transformer wraps, on real class files: the supertype rule at any depth (a JDK interface
