@@ -7,6 +7,7 @@ import static dev.stallwatch.instrumentation.HookWeaver.Value.constant;
 import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.bootstrap.StallwatchOperations;
 import dev.stallwatch.config.BlockPattern;
+import dev.stallwatch.instrumentation.ClassBytes;
 import dev.stallwatch.instrumentation.HookWeaver;
 import dev.stallwatch.instrumentation.HookWeaver.Hook;
 import dev.stallwatch.instrumentation.HookWeaver.MethodHooks;
@@ -24,7 +25,7 @@ import org.objectweb.asm.Opcodes;
 /**
  * Wraps each block method in {@code StallwatchOperations.begin(site)} and {@code end(token, thrown)}, as its class
  * loads or is retransformed. The cheap tests come first: the class loader, the class's name, then a byte search for
- * a literal of the patterns' method parts ({@link MethodNameFilter}); only a class that passes them has its header
+ * a literal of the patterns' method parts ({@link MethodNameFilter#literals}); only a class that passes them has its header
  * read and its supertypes resolved from class files ({@link Supertypes}, nothing is loaded), and only a class with a
  * matching supertype and method is woven ({@link HookWeaver}).
  */
@@ -40,7 +41,7 @@ final class BlockTransformer implements ClassFileTransformer {
   private final BlockSites sites;
   private final ClassLoader agentLoader;
   /** Null when a pattern's method part has no literal ({@code Pipeline#*}): then every class is looked at. */
-  private final List<byte[]> literals;
+  private final ClassBytes.Needles literals;
   private final Supertypes supertypes = new Supertypes(true);
   private final Set<String> failuresReported = ConcurrentHashMap.newKeySet();
 
@@ -55,7 +56,7 @@ final class BlockTransformer implements ClassFileTransformer {
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] bytes) {
     if (loader == null || loader == agentLoader || loader == ClassLoader.getPlatformClassLoader()
-        || className == null || (literals != null && !MethodNameFilter.mayDeclare(bytes, literals))) {
+        || className == null || (literals != null && !literals.foundIn(bytes))) {
       return null;
     }
     String name = className.replace('/', '.');

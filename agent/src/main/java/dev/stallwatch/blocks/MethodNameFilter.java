@@ -2,7 +2,6 @@ package dev.stallwatch.blocks;
 
 import dev.stallwatch.config.BlockPattern;
 import dev.stallwatch.instrumentation.ClassBytes;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +19,8 @@ final class MethodNameFilter {
   private MethodNameFilter() {}
 
   /** The longest literal run of each pattern's method part, or null when one pattern has none. */
-  static List<byte[]> literals(List<BlockPattern> patterns) {
-    List<byte[]> out = new ArrayList<>();
+  static ClassBytes.Needles literals(List<BlockPattern> patterns) {
+    List<String> out = new ArrayList<>();
     for (BlockPattern pattern : patterns) {
       String longest = "";
       for (String run : pattern.methodPattern().split("\\*")) {
@@ -32,18 +31,8 @@ final class MethodNameFilter {
       if (longest.isEmpty()) {
         return null;
       }
-      out.add(longest.getBytes(StandardCharsets.UTF_8));
+      out.add(longest);
     }
-    return out;
-  }
-
-  /** Whether the class file could declare a method one of the patterns names. */
-  static boolean mayDeclare(byte[] classFile, List<byte[]> literals) {
-    for (byte[] literal : literals) {
-      if (ClassBytes.contains(classFile, literal)) {
-        return true;
-      }
-    }
-    return false;
+    return new ClassBytes.Needles(out);
   }
 }

@@ -4,7 +4,6 @@ import dev.stallwatch.bootstrap.StallwatchHealth;
 import dev.stallwatch.bootstrap.StallwatchPlatformClasses;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
-import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,12 +74,19 @@ public final class CallSiteRewriter implements ClassFileTransformer {
   private final ClassLoader agentLoader;
   private final CallSites sites;
   private final List<Rule> rules;
+  /** What a class must mention, one of them, to be parsed at all: every rule's, looked for in one pass. */
+  private final ClassBytes.Needles mentions;
   private final AtomicBoolean failureReported = new AtomicBoolean();
 
   private CallSiteRewriter(ClassLoader agentLoader, CallSites sites, List<Rule> rules) {
     this.agentLoader = agentLoader;
     this.sites = sites;
     this.rules = rules;
+    List<String> mentioned = new ArrayList<>();
+    for (Rule rule : rules) {
+      mentioned.addAll(rule.mentions);
+    }
+    this.mentions = new ClassBytes.Needles(mentioned);
   }
 
   /** A rewriter of the permit calls, the lock calls, or both; null when neither is asked for. */
@@ -115,11 +121,14 @@ public final class CallSiteRewriter implements ClassFileTransformer {
       ProtectionDomain protectionDomain, byte[] bytes) {
     if (loader == null || loader == agentLoader || className == null
         || StallwatchPlatformClasses.isPlatformInternalName(className)
-        || !mentionsRewrittenOwner(bytes)) {
+        || !mentions.foundIn(bytes)) {
       return null;
     }
     try {
       ClassReader reader = new ClassReader(bytes);
+      if (!refersToRewrittenMethod(reader)) {
+        return null; // it names the types (a field, LockSupport, a tryLock) but none of the methods
+      }
       MethodsWithRewrittenCalls scan = new MethodsWithRewrittenCalls();
       reader.accept(scan, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
       if (scan.maxLocals.isEmpty() && !scan.references) {
@@ -139,12 +148,29 @@ public final class CallSiteRewriter implements ClassFileTransformer {
     }
   }
 
-  private boolean mentionsRewrittenOwner(byte[] bytes) {
-    for (Rule rule : rules) {
-      for (byte[] needle : rule.needles) {
-        if (ClassBytes.contains(bytes, needle)) {
-          return true;
-        }
+  /**
+   * Whether the constant pool holds a method reference this rewriter changes: a call needs one, and so does a method
+   * reference (its handle points at one). Reading the pool is cheaper than visiting every instruction, which the first
+   * pass would otherwise do for each class that only names a lock or semaphore type (about 50 ms of Tomcat's start
+   * with its examples went to that pass, docs/performance.md).
+   */
+  private boolean refersToRewrittenMethod(ClassReader reader) {
+    char[] buffer = new char[reader.getMaxStringLength()];
+    for (int i = 1; i < reader.getItemCount(); i++) {
+      int offset = reader.getItem(i);
+      if (offset == 0) {
+        continue; // the second slot of a long or a double
+      }
+      int tag = reader.readByte(offset - 1);
+      if (tag != 10 && tag != 11) { // CONSTANT_Methodref, CONSTANT_InterfaceMethodref
+        continue;
+      }
+      String owner = reader.readClass(offset, buffer);
+      int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
+      String name = reader.readUTF8(nameAndType, buffer);
+      String desc = reader.readUTF8(nameAndType + 2, buffer);
+      if (ruleFor(tag == 10 ? Opcodes.INVOKEVIRTUAL : Opcodes.INVOKEINTERFACE, owner, name, desc) != null) {
+        return true;
       }
     }
     return false;
@@ -188,8 +214,8 @@ public final class CallSiteRewriter implements ClassFileTransformer {
     final Set<String> owners;
     final Set<String> methods;
     final Set<String> referenced;
-    /** Byte strings of which a class must contain one to be parsed at all. */
-    final List<byte[]> needles = new ArrayList<>();
+    /** Strings of which a class must contain one to be parsed at all. */
+    final List<String> mentions;
 
     Rule(String hooks, String receiver, Set<String> wrapped, Set<String> sited, Set<String> owners,
         Set<String> methods, Set<String> referenced, List<String> mentions) {
@@ -200,9 +226,7 @@ public final class CallSiteRewriter implements ClassFileTransformer {
       this.owners = owners;
       this.methods = methods;
       this.referenced = referenced;
-      for (String mention : mentions) {
-        needles.add(mention.getBytes(StandardCharsets.UTF_8));
-      }
+      this.mentions = List.copyOf(mentions);
     }
 
     String hookDescriptor(String desc, boolean withLedger) {

@@ -7,7 +7,6 @@ import dev.stallwatch.instrumentation.HookWeaver;
 import dev.stallwatch.instrumentation.Supertypes;
 import dev.stallwatch.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
-import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.List;
@@ -30,8 +29,8 @@ import org.objectweb.asm.ClassWriter;
  * would give two spans for one message.
  */
 final class WebSocketTransformer implements ClassFileTransformer {
-  private static final byte[] API_PACKAGE = "websocket/".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] SPRING_PACKAGE = "web/socket/".getBytes(StandardCharsets.UTF_8);
+  /** The two APIs' packages ({@code jakarta/websocket/}, {@code javax/websocket/}) and Spring's ({@code web/socket/}). */
+  private static final ClassBytes.Needles API_PACKAGES = new ClassBytes.Needles(List.of("websocket/", "web/socket/"));
   /**
    * Left alone besides the JDK's classes ({@link StallwatchPlatformClasses}): the containers and Spring, and the two
    * APIs' own packages, whose adapters and default methods call the application's handlers; the handlers, the
@@ -56,7 +55,7 @@ final class WebSocketTransformer implements ClassFileTransformer {
       ProtectionDomain protectionDomain, byte[] bytes) {
     if (loader == null || loader == agentLoader || className == null
         || StallwatchPlatformClasses.isPlatformInternalName(className)
-        || !(ClassBytes.contains(bytes, API_PACKAGE) || ClassBytes.contains(bytes, SPRING_PACKAGE))) {
+        || !API_PACKAGES.foundIn(bytes)) {
       return null;
     }
     try {
@@ -109,6 +108,9 @@ final class WebSocketTransformer implements ClassFileTransformer {
 
   /** The container class with its calls of message handlers rewritten ({@link ReceiveCallSites}), or null. */
   private static byte[] deliverMessages(byte[] bytes) {
+    if (!ReceiveCallSites.OWNER_MENTIONED.foundIn(bytes)) {
+      return null;
+    }
     ClassReader reader = new ClassReader(bytes);
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
     ReceiveCallSites receives = new ReceiveCallSites(writer);

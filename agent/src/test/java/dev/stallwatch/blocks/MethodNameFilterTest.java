@@ -3,6 +3,7 @@ package dev.stallwatch.blocks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stallwatch.config.BlockPattern;
+import dev.stallwatch.instrumentation.ClassBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -11,23 +12,24 @@ import org.junit.jupiter.api.Test;
 class MethodNameFilterTest {
   @Test
   void aClassDeclaringTheNamedMethodPassesAndOthersDoNot() throws IOException {
-    List<byte[]> literals = MethodNameFilter.literals(List.of(BlockPattern.parse("Whatever#rewriteBlock")));
-    assertThat(MethodNameFilter.mayDeclare(classFile(Declares.class), literals)).isTrue();
-    assertThat(MethodNameFilter.mayDeclare(classFile(DeclaresNothing.class), literals)).isFalse();
+    ClassBytes.Needles literals = MethodNameFilter.literals(List.of(BlockPattern.parse("Whatever#rewriteBlock")));
+    assertThat(literals.foundIn(classFile(Declares.class))).isTrue();
+    assertThat(literals.foundIn(classFile(DeclaresNothing.class))).isFalse();
   }
 
   @Test
   void theLongestLiteralRunOfAWildcardPatternIsWhatIsLookedFor() throws IOException {
-    List<byte[]> literals = MethodNameFilter.literals(List.of(BlockPattern.parse("*#re*Block")));
-    assertThat(literals).singleElement().extracting(String::new).isEqualTo("Block");
-    assertThat(MethodNameFilter.mayDeclare(classFile(Declares.class), literals)).isTrue();
+    ClassBytes.Needles literals = MethodNameFilter.literals(List.of(BlockPattern.parse("*#re*Block")));
+    assertThat(literals.foundIn(classFile(Declares.class))).isTrue();
+    // "DeclaresNothing" holds "re" but no "Block": the longer run is the one looked for.
+    assertThat(literals.foundIn(classFile(DeclaresNothing.class))).isFalse();
   }
 
   @Test
   void anyPatternsLiteralLetsAClassThrough() throws IOException {
-    List<byte[]> literals = MethodNameFilter.literals(List.of(BlockPattern.parse("A#nothingLikeIt"),
+    ClassBytes.Needles literals = MethodNameFilter.literals(List.of(BlockPattern.parse("A#nothingLikeIt"),
         BlockPattern.parse("B#rewrite*")));
-    assertThat(MethodNameFilter.mayDeclare(classFile(Declares.class), literals)).isTrue();
+    assertThat(literals.foundIn(classFile(Declares.class))).isTrue();
   }
 
   @Test
