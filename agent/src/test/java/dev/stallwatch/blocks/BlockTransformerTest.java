@@ -3,17 +3,13 @@ package dev.stallwatch.blocks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stallwatch.config.BlockPattern;
+import dev.stallwatch.testing.MethodCalls;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TimerTask;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 /**
  * Which methods the block transformer wraps, on real class files: the supertype rule at any depth (a JDK interface
@@ -93,22 +89,10 @@ class BlockTransformerTest {
   private static List<String> woven(String pattern, Class<?> type) throws Exception {
     byte[] bytes = transform(pattern, type);
     assertThat(bytes).as("transformed").isNotNull();
-    List<String> methods = new ArrayList<>();
-    new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-          String[] exceptions) {
-        return new MethodVisitor(Opcodes.ASM9) {
-          @Override
-          public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean isInterface) {
-            if (owner.endsWith("StallwatchOperations") && method.equals("begin")) {
-              methods.add(name + descriptor);
-            }
-          }
-        };
-      }
-    }, 0);
-    return methods;
+    return MethodCalls.in(bytes).stream()
+        .filter(call -> call.owner().endsWith("StallwatchOperations") && call.method().equals("begin"))
+        .map(MethodCalls.Call::caller)
+        .toList();
   }
 
   private static byte[] classFile(Class<?> type) throws Exception {

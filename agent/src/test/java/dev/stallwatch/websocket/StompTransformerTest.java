@@ -2,14 +2,11 @@ package dev.stallwatch.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stallwatch.testing.MethodCalls;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 /** The hook put into Spring's real {@code StompSubProtocolHandler} (the jar of the pinned Spring version). */
 class StompTransformerTest {
@@ -25,23 +22,15 @@ class StompTransformerTest {
 
     List<String> hooks = new ArrayList<>();
     List<String> sends = new ArrayList<>();
-    new ClassReader(hooked).accept(new ClassVisitor(Opcodes.ASM9) {
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-          String[] exceptions) {
-        return new MethodVisitor(Opcodes.ASM9) {
-          @Override
-          public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean isInterface) {
-            if (owner.endsWith("/StallwatchStomp")) {
-              hooks.add(name + ":" + method);
-            }
-            if (owner.equals("org/springframework/messaging/MessageChannel") && method.equals("send")) {
-              sends.add(name);
-            }
-          }
-        };
+    for (MethodCalls.Call call : MethodCalls.in(hooked)) {
+      String name = call.caller().substring(0, call.caller().indexOf('('));
+      if (call.owner().endsWith("/StallwatchStomp")) {
+        hooks.add(name + ":" + call.method());
       }
-    }, 0);
+      if (call.owner().equals("org/springframework/messaging/MessageChannel") && call.method().equals("send")) {
+        sends.add(name);
+      }
+    }
     assertThat(hooks).containsExactly("handleMessageFromClient:inbound");
     assertThat(sends).as("Spring's own DISCONNECT at a session's end is sent elsewhere, and not hooked")
         .contains("handleMessageFromClient").hasSizeGreaterThan(1);
