@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
 
 /**
  * The shipped agent jar holds only what it should: a class that lands in the wrong part is seen by the wrong class
@@ -100,6 +101,57 @@ class AgentJarContentsIT {
     assertThat(stillOnOwnApi).as("classes still linked to stallwatch's relocated OpenTelemetry").isEmpty();
     assertThat(classes).as("linked to the OpenTelemetry agent's API").anyMatch(name -> contains(coreOtel.get(name),
         "io/opentelemetry/javaagent/shaded/io/opentelemetry/api/"));
+  }
+
+  /**
+   * Every class of the agent's that one of stallwatch's own classes names is in the jar: a relocation that missed a
+   * reference, or a stored core left from an older build (Ant once kept a stale core-otel.jar whose classes still
+   * named Byte Buddy), fails here rather than at a user's start with a {@code NoClassDefFoundError}.
+   */
+  @Test
+  void everyAgentClassTheCoresNameIsInTheJar() throws IOException {
+    Map<String, byte[]> core = entries(CORE);
+    Map<String, byte[]> coreOtel = entries(CORE_OTEL);
+    Map<String, byte[]> hooks = entries(BOOTSTRAP);
+    List<String> missing = new ArrayList<>();
+    for (Map<String, byte[]> jar : List.of(core, coreOtel)) {
+      for (Map.Entry<String, byte[]> entry : jar.entrySet()) {
+        // Stallwatch's own classes; the relocated libraries name optional parts of theirs that are not shipped
+        // (the OpenTelemetry SDK's incubating configuration API), which they look for before use.
+        if (!entry.getKey().endsWith(".class") || !entry.getKey().startsWith("dev/stallwatch/")
+            || entry.getKey().startsWith("dev/stallwatch/shaded/")) {
+          continue;
+        }
+        for (String named : classesNamedBy(entry.getValue())) {
+          boolean agents = named.startsWith("dev/stallwatch/") || HOOK_CLASS.matcher(named + ".class").matches();
+          String file = named + ".class";
+          if (agents && !core.containsKey(file) && !coreOtel.containsKey(file) && !hooks.containsKey(file)
+              && !file.startsWith(launcher.replace('.', '/'))) {
+            missing.add(entry.getKey() + " -> " + named);
+          }
+        }
+      }
+    }
+    assertThat(missing).as("classes the cores name that no part of the jar holds").isEmpty();
+  }
+
+  /** The classes a class file's constant pool names (its CONSTANT_Class entries, array element types included). */
+  private static List<String> classesNamedBy(byte[] classFile) {
+    ClassReader reader = new ClassReader(classFile);
+    char[] buffer = new char[reader.getMaxStringLength()];
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i < reader.getItemCount(); i++) {
+      int offset = reader.getItem(i);
+      if (offset != 0 && reader.readByte(offset - 1) == 7) { // CONSTANT_Class
+        String name = reader.readUTF8(offset, buffer);
+        int element = name.lastIndexOf('[');
+        if (element >= 0) {
+          name = name.charAt(element + 1) == 'L' ? name.substring(element + 2, name.length() - 1) : "";
+        }
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   private static boolean contains(byte[] classFile, String text) {
