@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which {@code stallwatch.blocks} patterns apply to a class and its methods. Pure logic; {@link BlockTransformer} supplies the
- * type hierarchy.
+ * Which {@code stallwatch.blocks} patterns apply to a class and its methods. Pure logic; {@link BlockTransformer}
+ * supplies the type hierarchy.
  *
  * <p>Rule: a method is a block method when its name matches a pattern's method part and its declaring class
  * <em>or any of its superclasses or interfaces</em> matches the pattern's class part. So {@code Rewriter#rewrite}

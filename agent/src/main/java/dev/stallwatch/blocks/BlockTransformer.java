@@ -25,9 +25,9 @@ import org.objectweb.asm.Opcodes;
 /**
  * Wraps each block method in {@code StallwatchOperations.begin(site)} and {@code end(token, thrown)}, as its class
  * loads or is retransformed. The cheap tests come first: the class loader, the class's name, then a byte search for
- * a literal of the patterns' method parts ({@link MethodNameFilter#literals}); only a class that passes them has its header
- * read and its supertypes resolved from class files ({@link Supertypes}, nothing is loaded), and only a class with a
- * matching supertype and method is woven ({@link HookWeaver}).
+ * a literal of the patterns' method parts ({@link MethodNameFilter#literals}); only a class that passes them has its
+ * header read and its supertypes resolved from class files ({@link Supertypes}, nothing is loaded), and only a class
+ * with a matching supertype and method is woven ({@link HookWeaver}).
  */
 final class BlockTransformer implements ClassFileTransformer {
   private static final String HOOKS = StallwatchOperations.class.getName().replace('.', '/');

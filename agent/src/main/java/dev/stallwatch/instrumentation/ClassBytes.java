@@ -10,11 +10,6 @@ import java.util.Collection;
 public final class ClassBytes {
   private ClassBytes() {}
 
-  /** Whether {@code needle} (UTF-8 of an internal name or a part of one) occurs anywhere in {@code bytes}. */
-  public static boolean contains(byte[] bytes, byte[] needle) {
-    return matchesAnyFrom(bytes, 0, new byte[][] {needle}, null);
-  }
-
   /**
    * Several strings looked for in one pass over the bytes, not one pass each: each byte is first looked up in a table
    * of the strings' first bytes, and only a position whose byte starts one of them is compared further. A
@@ -44,24 +39,19 @@ public final class ClassBytes {
 
     /** Whether one of the strings occurs anywhere in {@code bytes}. */
     public boolean foundIn(byte[] bytes) {
-      return matchesAnyFrom(bytes, 0, needles, firstBytes);
-    }
-  }
-
-  /** {@code firstBytes}: the table of the needles' first bytes, or null to compare every position. */
-  private static boolean matchesAnyFrom(byte[] bytes, int from, byte[][] needles, boolean[] firstBytes) {
-    for (int i = from; i < bytes.length; i++) {
-      byte b = bytes[i];
-      if (firstBytes != null && !firstBytes[b & 0xff]) {
-        continue;
-      }
-      for (byte[] needle : needles) {
-        if (needle[0] == b && matchesAt(bytes, i, needle)) {
-          return true;
+      for (int i = 0; i < bytes.length; i++) {
+        byte b = bytes[i];
+        if (!firstBytes[b & 0xff]) {
+          continue;
+        }
+        for (byte[] needle : needles) {
+          if (needle[0] == b && matchesAt(bytes, i, needle)) {
+            return true;
+          }
         }
       }
+      return false;
     }
-    return false;
   }
 
   private static boolean matchesAt(byte[] bytes, int at, byte[] needle) {

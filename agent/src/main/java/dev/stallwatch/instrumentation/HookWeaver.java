@@ -85,7 +85,15 @@ public final class HookWeaver {
    * The hooks of one method: either may be null. The enter hook returns {@code Object} (the token the exit hook can
    * be given) or nothing; {@code onThrow} says whether the exit hook is also called when the method throws.
    */
-  public record MethodHooks(Hook onEnter, Hook onExit, boolean onThrow) {}
+  public record MethodHooks(Hook onEnter, Hook onExit, boolean onThrow) {
+    /** Whether the enter hook returns a token (an {@code Object}) that is kept for the exit hook. */
+    boolean keepsToken() {
+      return onEnter != null && Type.getReturnType(onEnter.descriptor()).getSort() != Type.VOID;
+    }
+  }
+
+  /** A method chosen in the first pass: its hooks, and its own {@code max_locals}, where the agent's locals go. */
+  private record Chosen(MethodHooks hooks, int maxLocals) {}
 
   /** Which methods of the class being woven get hooks. */
   @FunctionalInterface
@@ -97,7 +105,7 @@ public final class HookWeaver {
   /** The class with its chosen methods wrapped, or null when it has no such method with code. */
   public static byte[] weave(byte[] bytes, HooksFor hooksFor) {
     ClassReader reader = new ClassReader(bytes);
-    Map<String, Integer> maxLocals = new HashMap<>();
+    Map<String, Chosen> chosen = new HashMap<>();
     reader.accept(new ClassVisitor(Opcodes.ASM9) {
       @Override
       public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
@@ -110,12 +118,12 @@ public final class HookWeaver {
         return new MethodVisitor(Opcodes.ASM9) {
           @Override
           public void visitMaxs(int maxStack, int locals) {
-            maxLocals.put(name + descriptor, locals);
+            chosen.put(name + descriptor, new Chosen(hooks, locals));
           }
         };
       }
     }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-    if (maxLocals.isEmpty()) {
+    if (chosen.isEmpty()) {
       return null;
     }
     boolean frames = reader.readUnsignedShort(6) >= Opcodes.V1_6; // older class files have no stack map frames
@@ -125,9 +133,9 @@ public final class HookWeaver {
       public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
           String[] exceptions) {
         MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-        Integer locals = maxLocals.get(name + descriptor);
-        return locals == null ? next
-            : new HookedMethod(next, access, descriptor, hooksFor.of(access, name, descriptor), locals, frames);
+        Chosen method = chosen.get(name + descriptor);
+        return method == null ? next
+            : new HookedMethod(next, access, descriptor, method.hooks(), method.maxLocals(), frames);
       }
     }, ClassReader.EXPAND_FRAMES);
     return writer.toByteArray();
@@ -138,20 +146,18 @@ public final class HookWeaver {
     if (name.equals("<init>") || name.equals("<clinit>")) {
       throw new IllegalArgumentException("constructors and initialisers are not hooked: " + name);
     }
-    boolean token = false;
     if (hooks.onEnter() != null) {
       Type returned = Type.getReturnType(hooks.onEnter().descriptor());
       if (returned.getSort() != Type.VOID && !returned.getInternalName().equals(OBJECT)) {
         throw new IllegalArgumentException(hooks.onEnter() + " must return Object or nothing");
       }
-      token = returned.getSort() != Type.VOID;
       checkValues(hooks.onEnter(), descriptor, false, false);
     }
     if (hooks.onExit() != null) {
       if (Type.getReturnType(hooks.onExit().descriptor()).getSort() != Type.VOID) {
         throw new IllegalArgumentException(hooks.onExit() + " must return nothing");
       }
-      checkValues(hooks.onExit(), descriptor, true, token);
+      checkValues(hooks.onExit(), descriptor, true, hooks.keepsToken());
     }
   }
 
@@ -209,8 +215,7 @@ public final class HookWeaver {
       this.arguments = Type.getArgumentTypes(descriptor);
       this.returnType = Type.getReturnType(descriptor);
       this.hooks = hooks;
-      this.token = hooks.onEnter() != null
-          && Type.getReturnType(hooks.onEnter().descriptor()).getSort() != Type.VOID;
+      this.token = hooks.keepsToken();
       this.tokenSlot = maxLocals;
       this.valueSlot = maxLocals + 1;
       this.frames = frames;

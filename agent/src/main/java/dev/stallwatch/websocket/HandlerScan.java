@@ -27,8 +27,9 @@ import org.objectweb.asm.Type;
  *   <li>Spring's handler methods in a class that extends {@code TextWebSocketHandler}, {@code BinaryWebSocketHandler}
  *       or {@code AbstractWebSocketHandler}, or implements {@code WebSocketHandler}.
  * </ul>
- * Directly, or at any depth when the caller can resolve supertypes ({@link dev.stallwatch.instrumentation.Supertypes}): a class that declares
- * handler-like methods but names none of the APIs' types as its direct supertypes has its hierarchy read.
+ * Directly, or at any depth when the caller can resolve supertypes
+ * ({@link dev.stallwatch.instrumentation.Supertypes}): a class that declares handler-like methods but names none of
+ * the APIs' types as its direct supertypes has its hierarchy read.
  * The endpoint's name is the {@code @ServerEndpoint} path template when there is one, else the class name (for a
  * message handler class nested in an endpoint, the endpoint's class).
  */

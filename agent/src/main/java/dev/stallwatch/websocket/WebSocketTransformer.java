@@ -29,7 +29,7 @@ import org.objectweb.asm.ClassWriter;
  * would give two spans for one message.
  */
 final class WebSocketTransformer implements ClassFileTransformer {
-  /** The two APIs' packages ({@code jakarta/websocket/}, {@code javax/websocket/}) and Spring's ({@code web/socket/}). */
+  /** The APIs' packages ({@code jakarta/websocket/}, {@code javax/websocket/}) and Spring's ({@code web/socket/}). */
   private static final ClassBytes.Needles API_PACKAGES = new ClassBytes.Needles(List.of("websocket/", "web/socket/"));
   /**
    * Left alone besides the JDK's classes ({@link StallwatchPlatformClasses}): the containers and Spring, and the two

@@ -75,7 +75,8 @@ class BlockTransformerTest {
 
   @Test
   void aBridgeMethodIsNotWrappedOnlyTheMethodTheSourceDeclares() throws Exception {
-    assertThat(woven("Function#apply", BridgedStage.class)).containsExactly("apply(Ljava/lang/String;)Ljava/lang/Integer;");
+    assertThat(woven("Function#apply", BridgedStage.class))
+        .containsExactly("apply(Ljava/lang/String;)Ljava/lang/Integer;");
   }
 
   private static byte[] transform(String pattern, Class<?> type) throws Exception {
